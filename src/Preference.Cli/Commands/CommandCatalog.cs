@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace Preference.Cli.Commands;
+
+/// <summary>Every top-level `pref` command; each lives in its own file under Commands/.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+    ];
+}
