@@ -51,6 +51,34 @@ public sealed record Llama2cTokenizerFile(int MaxTokenLength, IReadOnlyList<byte
         return new Llama2cTokenizerFile(maxTokenLength, pieces, scores);
     }
 
+    /// <summary>
+    /// The number of entries, found by walking the file to its end: lets a lone <c>tok*.bin</c> load without its
+    /// model; the model's own vocabulary size is still checked against it when both are known.
+    /// </summary>
+    public static int CountEntries(string path)
+    {
+        if (!File.Exists(path)) throw new TokenizerFormatException(path, "file not found");
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        if (stream.Length < 4) throw new TokenizerFormatException(path, "too short to be a llama2.c tokenizer");
+        int maxTokenLength = reader.ReadInt32();
+        if (maxTokenLength <= 0 || maxTokenLength > 1 << 16)
+            throw new TokenizerFormatException(path, $"max token length {maxTokenLength} is not plausible; not a llama2.c tokenizer");
+        int count = 0;
+        while (stream.Position < stream.Length)
+        {
+            if (stream.Length - stream.Position < 8) throw new TokenizerFormatException(path, $"file ends inside token {count}");
+            stream.Position += 4;
+            int length = reader.ReadInt32();
+            if (length < 0 || length > stream.Length - stream.Position)
+                throw new TokenizerFormatException(path, $"token {count} claims {length} bytes, past the end of the file");
+            stream.Position += length;
+            count++;
+        }
+        if (count == 0) throw new TokenizerFormatException(path, "no tokens in the file");
+        return count;
+    }
+
     /// <summary>Writes the same layout back, so tests and converters can produce files llama2.c's run.c reads.</summary>
     public void Write(Stream stream)
     {
