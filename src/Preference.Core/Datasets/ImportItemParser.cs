@@ -77,8 +77,12 @@ public static class ImportItemParser
 
     private static ImportItem SplitImplicitPrompt(string chosen, string rejected)
     {
-        int cut = chosen.LastIndexOf(AssistantMarker, StringComparison.Ordinal);
-        if (cut < 0 || !rejected.StartsWith(chosen[..(cut + AssistantMarker.Length)], StringComparison.Ordinal))
+        // Like TRL's extract_prompt: the longest shared prefix, cut back to the last assistant marker inside it
+        // (real HH-RLHF pairs sometimes diverge several turns before the end).
+        int shared = 0;
+        while (shared < Math.Min(chosen.Length, rejected.Length) && chosen[shared] == rejected[shared]) shared++;
+        int cut = shared == 0 ? -1 : chosen.LastIndexOf(AssistantMarker, shared - 1, StringComparison.Ordinal);
+        if (cut < 0 || cut + AssistantMarker.Length > shared)
             throw new DatasetFormatException("prompt: missing, and chosen/rejected do not share a dialogue ending in '\\n\\nAssistant:'");
         int end = cut + AssistantMarker.Length;
         return new ImportItem
