@@ -8,7 +8,7 @@ internal static class TestJudges
     /// <summary>Resilience settings scaled down so fault-injection runs take seconds; the logic is the production one.</summary>
     public static ResilienceSettings Fast { get; } = new()
     {
-        Timeout = TimeSpan.FromMilliseconds(500),
+        Timeout = TimeSpan.FromSeconds(5), // generous: a cold first request must not look like a fault
         MaxRetries = 4,
         BaseDelay = TimeSpan.FromMilliseconds(10),
         MaxDelay = TimeSpan.FromSeconds(3),
