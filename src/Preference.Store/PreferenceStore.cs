@@ -14,6 +14,7 @@ public sealed class PreferenceStore : IDisposable
 {
     public const string FileName = "preference.db";
     private readonly LiteDatabase _database;
+    private int _disposed;
 
     private PreferenceStore(LiteDatabase database, TimeProvider time)
     {
@@ -49,6 +50,7 @@ public sealed class PreferenceStore : IDisposable
     /// <summary>Flushes queued writes, checkpoints the log into the data file and closes it.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Writer.Dispose();
         _database.Checkpoint();
         _database.Dispose();
