@@ -86,7 +86,9 @@ internal static class HfTokenizerJson
             ByteLevel = true,
         });
         var special = added.ToDictionary(a => a.Key, a => a.Value.Id);
-        return new TokenizerParts(inner, "hf-bpe-bytelevel", inner.Vocabulary, special, null, null);
+        // GPT-2's convention when no tokenizer_config.json says otherwise: <|endoftext|> both starts and ends text.
+        string? endOfText = special.ContainsKey("<|endoftext|>") || vocabulary.ContainsKey("<|endoftext|>") ? "<|endoftext|>" : null;
+        return new TokenizerParts(inner, "hf-bpe-bytelevel", inner.Vocabulary, special, endOfText, endOfText);
     }
 
     static TokenizerParts SentencePieceStyle(string path, JsonElement model, Dictionary<string, int> vocabulary,

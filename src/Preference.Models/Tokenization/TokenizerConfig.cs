@@ -9,6 +9,9 @@ namespace Preference.Models.Tokenization;
 public sealed record TokenizerConfig
 {
     public string? BosToken { get; init; }
+
+    /// <summary>True when the file has a bos_token entry, even <c>null</c> (Qwen: "this model has no BOS").</summary>
+    public bool DeclaresBosToken { get; init; }
     public string? EosToken { get; init; }
     public string? PadToken { get; init; }
     public string? UnkToken { get; init; }
@@ -39,6 +42,7 @@ public sealed record TokenizerConfig
             return new TokenizerConfig
             {
                 BosToken = TokenText(root, "bos_token"),
+                DeclaresBosToken = root.TryGetProperty("bos_token", out _),
                 EosToken = TokenText(root, "eos_token"),
                 PadToken = TokenText(root, "pad_token"),
                 UnkToken = TokenText(root, "unk_token"),

@@ -92,7 +92,9 @@ public static class TokenizerLoader
             return merged.IdOf(token) ?? throw new TokenizerFormatException(file, $"{what} token '{token}' is not in the vocabulary");
         }
 
-        int bos = IdOf(config?.BosToken, "bos") ?? merged.IdOf(parts.BosToken) ?? -1;
+        int bos = config is { DeclaresBosToken: true }
+            ? IdOf(config.BosToken, "bos") ?? -1
+            : merged.IdOf(parts.BosToken) ?? -1;
         int eos = IdOf(config?.EosToken, "eos") ?? merged.IdOf(parts.EosToken)
             ?? throw new TokenizerFormatException(file, "no end-of-sequence token: neither the file nor tokenizer_config.json names one");
         int? pad = IdOf(config?.PadToken, "pad");
