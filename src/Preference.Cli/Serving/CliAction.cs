@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace Preference.Cli.Serving;
+
+/// <summary>Runs a command body, printing a <see cref="CliException"/> or connection failure as one line (exit 1).</summary>
+public static class CliAction
+{
+    public static Func<ParseResult, CancellationToken, Task<int>> Of(Func<ParseResult, CancellationToken, Task> body) =>
+        async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await body(parse, cancellationToken);
+                return 0;
+            }
+            catch (CliException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot reach the server: {e.Message}");
+                return 1;
+            }
+        };
+}

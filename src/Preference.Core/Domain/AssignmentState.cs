@@ -1,0 +1,8 @@
+namespace Preference.Core.Domain;
+
+public enum AssignmentState
+{
+    Reserved,
+    Submitted,
+    Skipped,
+}

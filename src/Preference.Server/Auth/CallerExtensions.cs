@@ -1,0 +1,15 @@
+using System.Security.Claims;
+using Preference.Core.Domain;
+using Preference.Store;
+
+namespace Preference.Server.Auth;
+
+public static class CallerExtensions
+{
+    public static string AnnotatorId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("request is not authenticated");
+
+    /// <summary>The caller's full identity (kind and metadata travel into their annotations).</summary>
+    public static Annotator Annotator(this ClaimsPrincipal user, PreferenceStore store) =>
+        store.Annotators.Get(user.AnnotatorId()) ?? throw new InvalidOperationException("token identity vanished");
+}

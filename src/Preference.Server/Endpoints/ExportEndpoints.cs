@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Preference.Core.Aggregation;
+using Preference.Core.Datasets;
+using Preference.Store;
+using Preference.Store.Errors;
+using Preference.Store.Export;
+
+namespace Preference.Server.Endpoints;
+
+/// <summary>
+/// TRL preference JSONL, streamed: <c>GET /api/campaigns/{id}/export?style=standard|conversational
+/// &amp;aggregate=majority|bradleyTerry&amp;minAgreement=0.5</c>. Every pair implied by the aggregated k-wise rankings.
+/// </summary>
+public static class ExportEndpoints
+{
+    public static void MapExportEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/campaigns/{campaignId}/export", Export)
+            .RequireAuthorization(Auth.Policies.Admin)
+            .WithTags("Campaigns")
+            .Produces(200, contentType: "application/jsonl");
+
+    private static async Task Export(
+        string campaignId, HttpContext context, PreferenceStore store,
+        TrlExportStyle style = TrlExportStyle.Standard, AggregationMethod aggregate = AggregationMethod.Majority,
+        double minAgreement = 0, CancellationToken cancellationToken = default)
+    {
+        if (!double.IsFinite(minAgreement) || minAgreement is < 0 or > 1)
+            throw new StoreValidationException("minAgreement", "must be within [0, 1]");
+        store.Campaigns.Get(campaignId);
+        context.Response.ContentType = "application/jsonl; charset=utf-8";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{campaignId}-{style.ToString().ToLowerInvariant()}.jsonl\"";
+        var pairs = new PreferenceExporter(store.Collections).ExportAsync(campaignId, aggregate, minAgreement, cancellationToken);
+        await TrlPreferenceWriter.WriteAsync(context.Response.Body, pairs, style, cancellationToken);
+    }
+}

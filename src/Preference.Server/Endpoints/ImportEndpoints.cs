@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Preference.Core.Datasets;
+using Preference.Server.Contracts;
+using Preference.Store;
+
+namespace Preference.Server.Endpoints;
+
+/// <summary>
+/// Imports a dataset file (the raw JSONL or JSON array as the request body) into a campaign. The whole body is
+/// read and checked first; if any record is bad the answer lists every bad line and nothing is stored.
+/// </summary>
+public static class ImportEndpoints
+{
+    private const int MaxReportedErrors = 100;
+
+    public static void MapImportEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/campaigns/{campaignId}/import", Import)
+            .RequireAuthorization(Auth.Policies.Admin)
+            .WithTags("Campaigns")
+            .Accepts<string>("application/x-ndjson", "application/jsonl", "application/json", "text/plain");
+
+    private static async Task<IResult> Import(
+        string campaignId, HttpContext context, PreferenceStore store, IOptions<ServerOptions> options,
+        DatasetFormat format = DatasetFormat.Auto, string? source = null, CancellationToken cancellationToken = default)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = options.Value.MaxImportBodyBytes;
+        store.Campaigns.Get(campaignId); // 404 before reading a large body
+
+        var items = new List<ImportItem>();
+        var errors = new Dictionary<string, string[]>();
+        int bad = 0;
+        await foreach (var row in DatasetReader.ReadAsync(context.Request.Body, format, cancellationToken))
+        {
+            if (row.Item is not null) items.Add(row.Item);
+            else if (++bad <= MaxReportedErrors) errors[$"line {row.Line}"] = [row.Error!];
+        }
+        if (bad > 0)
+            return Results.ValidationProblem(errors, title: "Import rejected; nothing was stored",
+                detail: $"{bad} bad record(s){(bad > MaxReportedErrors ? $", first {MaxReportedErrors} listed" : "")}");
+        if (items.Count == 0)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["no records"] }, title: "Import rejected; nothing was stored");
+
+        var tasks = await store.Campaigns.ImportAsync(campaignId, items, source ?? "upload");
+        return Results.Ok(new ImportResult(tasks, source ?? "upload"));
+    }
+}

@@ -1,0 +1,64 @@
+using JsonSerializer = System.Text.Json.JsonSerializer;
+using LiteDB;
+using Preference.Core.Domain;
+
+namespace Preference.Store.Documents;
+
+/// <summary>
+/// A LiteDB collection of domain records. Each document holds the record as System.Text.Json text in
+/// <c>json</c> plus the few fields queries filter on, copied out and indexed. Why not LiteDB's BsonMapper: our
+/// records use init-only properties, <c>IReadOnlyList</c> and constructor-bound types it cannot map, and a
+/// JSON payload keeps the stored shape identical to the API's.
+/// </summary>
+public sealed class DocumentCollection<T> where T : class
+{
+    private const string PayloadField = "json";
+    private readonly ILiteCollection<BsonDocument> _collection;
+    private readonly Func<T, string> _idOf;
+    private readonly (string Name, Func<T, BsonValue> Value)[] _fields;
+
+    public DocumentCollection(LiteDatabase database, string name, Func<T, string> idOf, params (string Name, Func<T, BsonValue> Value, bool Unique)[] indexedFields)
+    {
+        _collection = database.GetCollection(name);
+        _idOf = idOf;
+        _fields = indexedFields.Select(f => (f.Name, f.Value)).ToArray();
+        foreach (var field in indexedFields)
+            _collection.EnsureIndex(field.Name, BsonExpression.Create($"$.{field.Name}"), field.Unique);
+    }
+
+    public string Name => _collection.Name;
+
+    public T? Get(string id) => _collection.FindById(id) is { } doc ? FromDocument(doc) : null;
+
+    /// <summary>Records whose indexed <paramref name="field"/> equals <paramref name="value"/>.</summary>
+    public IEnumerable<T> FindBy(string field, BsonValue value) =>
+        _collection.Find(Query.EQ(field, value)).Select(FromDocument);
+
+    public int CountBy(string field, BsonValue value) => _collection.Count(Query.EQ(field, value));
+
+    public IEnumerable<T> All() => _collection.FindAll().Select(FromDocument);
+
+    public int Count() => _collection.Count();
+
+    /// <summary>Insert or replace; call inside a <see cref="StoreWriter"/> operation so it commits with its batch.</summary>
+    public void Upsert(T item) => _collection.Upsert(ToDocument(item));
+
+    public void Insert(IEnumerable<T> items) => _collection.InsertBulk(items.Select(ToDocument));
+
+    public bool Delete(string id) => _collection.Delete(id);
+
+    private BsonDocument ToDocument(T item)
+    {
+        var doc = new BsonDocument
+        {
+            ["_id"] = _idOf(item),
+            [PayloadField] = JsonSerializer.Serialize(item, PreferenceJson.Options),
+        };
+        foreach (var (name, value) in _fields) doc[name] = value(item);
+        return doc;
+    }
+
+    private static T FromDocument(BsonDocument doc) =>
+        JsonSerializer.Deserialize<T>(doc[PayloadField].AsString, PreferenceJson.Options)
+        ?? throw new InvalidDataException($"document {doc["_id"]} holds no record");
+}

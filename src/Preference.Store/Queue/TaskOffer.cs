@@ -1,0 +1,20 @@
+using Preference.Core.Domain;
+
+namespace Preference.Store.Queue;
+
+/// <summary>
+/// A task as one annotator sees it: completions already in that annotator's shuffled order, and without the
+/// source model, which would bias the ranking.
+/// </summary>
+public sealed record TaskOffer
+{
+    public required string TaskId { get; init; }
+    public required string CampaignId { get; init; }
+    public required string AssignmentId { get; init; }
+    public required Prompt Prompt { get; init; }
+    public required IReadOnlyList<ShownCompletion> Completions { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>A completion as shown for ranking: id and content only.</summary>
+public sealed record ShownCompletion(string Id, string? Text, IReadOnlyList<Message>? Messages);

@@ -1,0 +1,28 @@
+using LiteDB;
+
+namespace Preference.Store;
+
+/// <summary>
+/// The schema version lives in the database itself, so a newer server refuses a store it does not understand
+/// instead of silently misreading it.
+/// </summary>
+public static class StoreSchema
+{
+    public const int CurrentVersion = 1;
+
+    public static void EnsureCompatible(LiteDatabase db)
+    {
+        var meta = db.GetCollection("meta");
+        var doc = meta.FindById("schema");
+        if (doc is null)
+        {
+            meta.Insert(new BsonDocument { ["_id"] = "schema", ["version"] = CurrentVersion, ["createdAt"] = DateTime.UtcNow });
+            return;
+        }
+        int version = doc["version"].AsInt32;
+        if (version > CurrentVersion)
+            throw new InvalidDataException($"store schema version {version} is newer than this build understands ({CurrentVersion}); upgrade pref");
+    }
+
+    public static int ReadVersion(LiteDatabase db) => db.GetCollection("meta").FindById("schema")?["version"].AsInt32 ?? 0;
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using LiteDB;
+
+namespace Preference.Store;
+
+/// <summary>
+/// The single writer of the database. Write operations queue here and a dedicated thread commits them in groups:
+/// one LiteDB transaction per group, then every caller in it is acknowledged. A commit writes the pages to the
+/// operating system before the acknowledgement, so an acknowledged write survives the process being killed;
+/// grouping keeps that cheap under load.
+/// </summary>
+public sealed class StoreWriter : IDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly LiteDatabase _database;
+    private readonly BlockingCollection<IWriteOperation> _queue = new();
+    private readonly Thread _thread;
+
+    public StoreWriter(LiteDatabase database)
+    {
+        _database = database;
+        _thread = new Thread(Run) { IsBackground = true, Name = "preference-store-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Runs <paramref name="operation"/> inside a committed transaction; completes once it is durable.</summary>
+    public Task<T> WriteAsync<T>(Func<T> operation)
+    {
+        var op = new WriteOperation<T>(operation);
+        try
+        {
+            _queue.Add(op);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(StoreWriter), "the store is shutting down");
+        }
+        return op.Completion.Task;
+    }
+
+    public Task WriteAsync(Action operation) => WriteAsync(() => { operation(); return true; });
+
+    private void Run()
+    {
+        var batch = new List<IWriteOperation>(MaxBatch);
+        foreach (var first in _queue.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<IWriteOperation> batch)
+    {
+        try
+        {
+            _database.BeginTrans();
+            foreach (var op in batch) op.Execute();
+            _database.Commit();
+            foreach (var op in batch) op.Acknowledge();
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            _database.Rollback();
+            // One bad operation must not fail its neighbours: redo each alone so only it sees its error.
+            foreach (var op in batch) CommitBatch([op]);
+        }
+        catch (Exception e)
+        {
+            _database.Rollback();
+            batch[0].Fail(e);
+        }
+    }
+
+    /// <summary>Stops accepting writes and waits for everything queued to commit.</summary>
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join();
+        _queue.Dispose();
+    }
+
+    private interface IWriteOperation
+    {
+        void Execute();
+        void Acknowledge();
+        void Fail(Exception error);
+    }
+
+    private sealed class WriteOperation<T>(Func<T> operation) : IWriteOperation
+    {
+        private T? _result;
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Execute() => _result = operation();
+        public void Acknowledge() => Completion.TrySetResult(_result!);
+        public void Fail(Exception error) => Completion.TrySetException(error);
+    }
+}
