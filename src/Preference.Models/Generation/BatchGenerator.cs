@@ -46,7 +46,7 @@ public static class BatchGenerator
             var endedWithEos = zeros([batch], ScalarType.Bool, device);
             var generator = options.IsGreedy ? null : new torch.Generator((ulong)(options.Seed ?? Random.Shared.NextInt64()), device);
             var sampler = new TokenSampler(options, generator);
-            var generatedOnCpu = options.StopCondition is null ? null : Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
+            var generatedOnCpu = options.Watcher is null ? null : Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
 
             using var cache = options.UseKvCache ? model.CreateCache(batch, promptLength + maxNew) : null;
             var positions = hasPadding
@@ -71,7 +71,7 @@ public static class BatchGenerator
                     endedWithEos.logical_or_(hitEos);
                     finished.logical_or_(hitEos);
                 }
-                if (generatedOnCpu is not null) ApplyStopCondition(options.StopCondition!, token, alive, generatedOnCpu, finished);
+                if (generatedOnCpu is not null) WatchTokens(options.Watcher!, token, alive, generatedOnCpu, finished);
                 steps = step + 1;
                 if (step == maxNew - 1) break;
                 if (step % FinishedCheckInterval == FinishedCheckInterval - 1 && finished.all().item<bool>()) break;
@@ -142,7 +142,7 @@ public static class BatchGenerator
         return model.Forward(promptIds, context).select(1, -1);
     }
 
-    static void ApplyStopCondition(IStopCondition condition, Tensor token, Tensor alive, List<int>[] generated, Tensor finished)
+    static void WatchTokens(IGenerationWatcher watcher, Tensor token, Tensor alive, List<int>[] generated, Tensor finished)
     {
         var tokens = token.cpu().data<long>().ToArray();
         var aliveRows = alive.cpu().data<bool>().ToArray();
@@ -151,7 +151,7 @@ public static class BatchGenerator
         {
             if (!aliveRows[r]) continue;
             generated[r].Add((int)tokens[r]);
-            stops[r] = condition.ShouldStop(r, generated[r]);
+            stops[r] = watcher.OnToken(r, generated[r]);
         }
         if (stops.Any(s => s)) finished.logical_or_(tensor(stops, device: finished.device));
     }

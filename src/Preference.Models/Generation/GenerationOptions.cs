@@ -28,10 +28,10 @@ public sealed record GenerationOptions
     public bool UseKvCache { get; init; } = true;
 
     /// <summary>
-    /// Optional extra stop rule (e.g. stop strings), asked after each step with the tokens generated so far; costs a
-    /// copy of the new tokens to the CPU per step, so it is only used when given.
+    /// Optional watcher told of each new token on the CPU (stop strings, streaming to a console); it costs a copy of
+    /// the new tokens from the device per step, so it is only used when given.
     /// </summary>
-    public IStopCondition? StopCondition { get; init; }
+    public IGenerationWatcher? Watcher { get; init; }
 
     public bool IsGreedy => Temperature <= 0;
 
@@ -44,9 +44,9 @@ public sealed record GenerationOptions
     }
 }
 
-/// <summary>A stop rule checked on the CPU after each generated token, e.g. stop strings.</summary>
-public interface IStopCondition
+/// <summary>Sees each generated token on the CPU and may stop its row (stop strings, streaming output).</summary>
+public interface IGenerationWatcher
 {
-    /// <summary>True when this row must stop now, given every token it generated so far (the last one included).</summary>
-    bool ShouldStop(int row, IReadOnlyList<int> generated);
+    /// <summary>Called with every token a row generated so far (the new one last); true stops that row now.</summary>
+    bool OnToken(int row, IReadOnlyList<int> generated);
 }
