@@ -22,7 +22,7 @@ public sealed class ModelBundle(CausalLanguageModel model, ModelTokenizer tokeni
         var (model, tokenizerPath) = LoadModel(path);
         try
         {
-            var tokenizer = model is { } && tokenizerPath.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
+            var tokenizer = tokenizerPath.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
                 ? TokenizerLoader.LoadLlama2c(tokenizerPath, model.Shape.VocabSize)
                 : TokenizerLoader.Load(tokenizerPath);
             if (tokenizer.VocabSize > model.Shape.VocabSize)
