@@ -10,5 +10,6 @@ public static class CommandCatalog
         ServeCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),
+        GenerateCommand.Create(),
     ];
 }

@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace Preference.Cli.Serving;
 
-/// <summary>Runs a command body, printing a <see cref="CliException"/> or connection failure as one line (exit 1).</summary>
+/// <summary>
+/// Runs a command body, printing a <see cref="CliException"/>, an unreadable model/tokenizer, an invalid argument or a
+/// connection failure as one line (exit 1).
+/// </summary>
 public static class CliAction
 {
     public static Func<ParseResult, CancellationToken, Task<int>> Of(Func<ParseResult, CancellationToken, Task> body) =>
@@ -14,6 +17,12 @@ public static class CliAction
                 return 0;
             }
             catch (CliException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+            catch (Exception e) when (e is Preference.Models.ModelFormatException or Preference.Models.Tokenization.TokenizerFormatException
+                                           or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;

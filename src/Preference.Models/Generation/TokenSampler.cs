@@ -1,0 +1,41 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Preference.Models.Generation;
+
+/// <summary>
+/// Turns a batch of next-token logits into tokens and their log-probabilities. The log-probability is taken under
+/// the temperature-scaled distribution before top-k/top-p filtering, as PPO implementations (TRL) compute it.
+/// </summary>
+public sealed class TokenSampler(GenerationOptions options, torch.Generator? generator)
+{
+    /// <summary>[B, V] logits -> ([B] tokens, [B] log-probs).</summary>
+    public (Tensor Tokens, Tensor LogProbs) Sample(Tensor logits)
+    {
+        logits = logits.to(ScalarType.Float32);
+        if (options.IsGreedy)
+        {
+            var greedy = logits.argmax(-1, keepdim: true);
+            return (greedy.squeeze(-1), logits.log_softmax(-1).gather(-1, greedy).squeeze(-1));
+        }
+
+        var scaled = logits / options.Temperature;
+        var logProbs = scaled.log_softmax(-1);
+        var filtered = scaled;
+        if (options.TopK > 0 && options.TopK < logits.shape[^1])
+        {
+            var kth = filtered.topk(options.TopK, -1).values.narrow(-1, options.TopK - 1, 1);
+            filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
+        }
+        if (options.TopP < 1.0)
+        {
+            var (sorted, order) = filtered.sort(-1, descending: true);
+            var probabilities = sorted.softmax(-1);
+            // Drop a token when the tokens ranked above it already reach p; the most likely token always stays.
+            var drop = (probabilities.cumsum(-1) - probabilities).gt(options.TopP);
+            filtered = filtered.scatter(-1, order, sorted.masked_fill(drop, float.NegativeInfinity));
+        }
+        var tokens = filtered.softmax(-1).multinomial(1, generator: generator);
+        return (tokens.squeeze(-1), logProbs.gather(-1, tokens).squeeze(-1));
+    }
+}

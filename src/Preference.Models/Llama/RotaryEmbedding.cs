@@ -1,0 +1,75 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Preference.Models.Llama;
+
+/// <summary>
+/// Rotary position embeddings. Cos/sin tables are computed once for every position up to the context length; a
+/// forward pass gathers the rows for its positions. Supports both pairings of dimensions: adjacent (llama2.c) and
+/// half-split (Hugging Face), and linear or llama3 frequency scaling.
+/// </summary>
+public sealed class RotaryEmbedding : nn.Module
+{
+    readonly bool _interleaved;
+
+    public RotaryEmbedding(LlamaConfig config) : base(nameof(RotaryEmbedding))
+    {
+        _interleaved = config.RopeInterleaved;
+        var inverseFrequencies = InverseFrequencies(config);
+        var positions = arange(config.MaxPositionEmbeddings, dtype: ScalarType.Float64);
+        if (config.RopeScaling is { Kind: "linear" } linear) positions /= linear.Factor;
+        var angles = outer(positions, inverseFrequencies);
+        // [maxPositions, headDim/2]; buffers, so they follow the model to its device, but never saved.
+        register_buffer("cos", angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(), persistent: false);
+        register_buffer("sin", angles.sin().to(ScalarType.Float32).DetachFromDisposeScope(), persistent: false);
+    }
+
+    static Tensor InverseFrequencies(LlamaConfig config)
+    {
+        int half = config.HeadDim / 2;
+        var frequencies = new double[half];
+        for (int i = 0; i < half; i++)
+            frequencies[i] = 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDim);
+        if (config.RopeScaling is { Kind: "llama3" } s) ScaleLlama3(frequencies, s);
+        return tensor(frequencies, ScalarType.Float64);
+    }
+
+    // Llama 3.1: long wavelengths are slowed by `factor`, short ones kept, the band between interpolated smoothly.
+    static void ScaleLlama3(double[] frequencies, RopeScaling s)
+    {
+        double lowWavelength = s.OriginalMaxPositionEmbeddings / s.LowFreqFactor;
+        double highWavelength = s.OriginalMaxPositionEmbeddings / s.HighFreqFactor;
+        for (int i = 0; i < frequencies.Length; i++)
+        {
+            double wavelength = 2 * Math.PI / frequencies[i];
+            if (wavelength > lowWavelength) frequencies[i] /= s.Factor;
+            else if (wavelength >= highWavelength)
+            {
+                double smooth = (s.OriginalMaxPositionEmbeddings / wavelength - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
+                frequencies[i] = (1 - smooth) * frequencies[i] / s.Factor + smooth * frequencies[i];
+            }
+        }
+    }
+
+    /// <summary>Cos and sin for [B, T] positions, shaped [B, 1, T, headDim/2] to broadcast over heads.</summary>
+    public (Tensor Cos, Tensor Sin) At(Tensor positionIds, ScalarType dtype)
+    {
+        var cos = get_buffer("cos")!.index_select(0, positionIds.flatten()).view(positionIds.shape[0], 1, positionIds.shape[1], -1);
+        var sin = get_buffer("sin")!.index_select(0, positionIds.flatten()).view(positionIds.shape[0], 1, positionIds.shape[1], -1);
+        return dtype == ScalarType.Float32 ? (cos, sin) : (cos.to(dtype), sin.to(dtype));
+    }
+
+    /// <summary>Rotates [B, heads, T, headDim] queries or keys.</summary>
+    public Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        if (_interleaved)
+        {
+            var pairs = x.view([.. x.shape[..^1], x.shape[^1] / 2, 2]);
+            var even = pairs.select(-1, 0);
+            var odd = pairs.select(-1, 1);
+            return stack([even * cos - odd * sin, even * sin + odd * cos], -1).flatten(-2);
+        }
+        var halves = x.chunk(2, -1);
+        return cat([halves[0] * cos - halves[1] * sin, halves[1] * cos + halves[0] * sin], -1);
+    }
+}

@@ -1,0 +1,66 @@
+using Preference.Models.Llama;
+using TorchSharp;
+
+namespace Preference.Models.Loading;
+
+/// <summary>A model loaded from disk, with the tokenizer files found beside it (most specific first).</summary>
+public sealed record LoadedModel(CausalLanguageModel Model, string Source, IReadOnlyList<string> TokenizerFiles);
+
+/// <summary>
+/// The one entry point for "a model path a user typed": a llama2.c <c>.bin</c> file or a Hugging Face directory
+/// (config.json + safetensors). Anything else is refused with a message that says what was expected.
+/// </summary>
+public static class ModelLoader
+{
+    static readonly string[] HuggingFaceTokenizerFiles = ["tokenizer.json", "tokenizer.model", "vocab.json", "merges.txt"];
+
+    public static LoadedModel Load(string path, ModelLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ModelLoadOptions.Default;
+        options.Validate();
+        if (Directory.Exists(path))
+        {
+            if (!File.Exists(Path.Combine(path, HuggingFaceCheckpoint.ConfigFileName)))
+                throw new ModelFormatException(path, "the directory has no config.json; expected a Hugging Face model directory or a llama2.c .bin file");
+            return new LoadedModel(HuggingFaceCheckpoint.Load(path, options, cancellationToken), path, FindTokenizer(path));
+        }
+        if (!File.Exists(path)) throw new ModelFormatException(path, "no such file or directory");
+
+        var fileName = Path.GetFileName(path);
+        if (fileName == HuggingFaceCheckpoint.ConfigFileName)
+            return Load(Path.GetDirectoryName(Path.GetFullPath(path))!, options, cancellationToken);
+        if (fileName == "pytorch_model.bin")
+            throw new ModelFormatException(path, "pickled PyTorch weights are not loaded (they can run code); convert to safetensors, e.g. model.save_pretrained(dir, safe_serialization=True)");
+        if (fileName.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new ModelFormatException(path, "a safetensors file alone has no architecture; give the directory that holds it and its config.json");
+        if (fileName.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
+            return new LoadedModel(LoadLlama2c(path, options), path, FindTokenizer(path));
+        throw new ModelFormatException(path, "unknown model format: expected a llama2.c .bin file or a Hugging Face directory with config.json");
+    }
+
+    static LlamaForCausalLM LoadLlama2c(string path, ModelLoadOptions options)
+    {
+        var model = Llama2cCheckpoint.Load(path);
+        model.to(options.DType);
+        if (options.Device is { } device) model.to(device);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>
+    /// Tokenizer files beside a model: tokenizer.json / tokenizer.model / vocab.json + merges.txt in a Hugging Face
+    /// directory; tokenizer.bin or tok*.bin next to a llama2.c checkpoint. Empty when there is none.
+    /// </summary>
+    public static IReadOnlyList<string> FindTokenizer(string modelPath)
+    {
+        if (Directory.Exists(modelPath))
+            return [.. HuggingFaceTokenizerFiles.Select(f => Path.Combine(modelPath, f)).Where(File.Exists)];
+        var directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
+        var modelFile = Path.GetFullPath(modelPath);
+        var preferred = Path.Combine(directory, "tokenizer.bin");
+        var others = Directory.EnumerateFiles(directory, "tok*.bin")
+            .Where(f => f != modelFile && f != preferred)
+            .Order(StringComparer.Ordinal);
+        return [.. (File.Exists(preferred) ? [preferred] : Array.Empty<string>()).Concat(others)];
+    }
+}
