@@ -141,12 +141,12 @@ public class HuggingFaceRoundTripTests
         Assert.Equal(0f, TinyModels.MaxAbsDifference(TinyModels.Logits(model, tokens), TinyModels.Logits(reloaded, tokens)));
     }
 
-    /// <summary>Rewrites a safetensors file with renamed tensors and optional extra ones.</summary>
-    internal static void RewriteWeights(string path, Func<string, string> rename, Dictionary<string, Tensor>? extra = null)
+    /// <summary>Rewrites a safetensors file with renamed tensors (dropped where the new name is null) and extra ones.</summary>
+    internal static void RewriteWeights(string path, Func<string, string?> rename, Dictionary<string, Tensor>? extra = null)
     {
         List<KeyValuePair<string, Tensor>> tensors;
         using (var file = SafetensorsFile.Open(path))
-            tensors = [.. file.Entries.Keys.Select(n => new KeyValuePair<string, Tensor>(rename(n), file.Read(n)))];
+            tensors = [.. file.Entries.Keys.Where(n => rename(n) is not null).Select(n => new KeyValuePair<string, Tensor>(rename(n)!, file.Read(n)))];
         tensors.AddRange(extra ?? []);
         SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
     }
