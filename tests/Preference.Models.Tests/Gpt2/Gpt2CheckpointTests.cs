@@ -86,6 +86,21 @@ public class Gpt2CheckpointTests
     }
 
     [Fact]
+    public void Loads_and_runs_in_bfloat16_close_to_float32()
+    {
+        using var dir = new TempDirectory();
+        using var model = TinyModels.Gpt2(TinyModels.Gpt2Config);
+        using var tokens = TinyModels.Tokens(29, 7);
+        HuggingFaceCheckpoint.Save(model, dir.Path);
+
+        using var reloaded = HuggingFaceCheckpoint.Load(dir.Path, new ModelLoadOptions { DType = ScalarType.BFloat16 });
+
+        Assert.Equal(ScalarType.BFloat16, reloaded.DType);
+        var difference = TinyModels.MaxAbsDifference(TinyModels.Logits(model, tokens), TinyModels.Logits(reloaded, tokens));
+        Assert.True(difference < 0.1, $"max |difference| {difference}");
+    }
+
+    [Fact]
     public void Conv1d_weights_are_transposed_so_the_layer_computes_x_times_the_stored_matrix()
     {
         using var dir = new TempDirectory();

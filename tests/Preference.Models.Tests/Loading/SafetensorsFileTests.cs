@@ -180,6 +180,16 @@ public class SafetensorsFileTests
     }
 
     [Fact]
+    public void A_tensor_named_twice_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("twice.safetensors");
+        File.WriteAllBytes(path, HandMadeFile("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", Floats(1, 2)));
+        var error = Assert.Throws<ModelFormatException>(() => SafetensorsFile.Open(path));
+        Assert.Contains("tensor 'a' appears twice", error.Message);
+    }
+
+    [Fact]
     public void An_unknown_dtype_is_refused_naming_it()
     {
         using var dir = new TempDirectory();
