@@ -90,7 +90,10 @@ public sealed class CampaignQueue
     /// The next task for <paramref name="annotatorId"/>: their own unexpired reservation if they have one (a reload
     /// loses nothing), else the open task closest to its overlap that they have never seen. Null when none is left.
     /// </summary>
-    public async Task<TaskOffer?> NextAsync(string annotatorId, CancellationToken cancellationToken = default)
+    public Task<TaskOffer?> NextAsync(string annotatorId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Next(annotatorId));
+
+    private TaskOffer? Next(string annotatorId)
     {
         if (!Campaign.Allows(annotatorId)) throw new StoreNotFoundException($"campaign '{Campaign.Id}' is not open to you");
         Assignment assignment;
@@ -128,19 +131,16 @@ public sealed class CampaignQueue
             chosen.Reserved[annotatorId] = assignment;
             _heldBy[annotatorId] = chosen;
         }
-        try
-        {
-            await _writer.WriteAsync(() => _collections.Assignments.Upsert(assignment));
-        }
-        catch
+        // The reservation is queued for the writer but not awaited: losing it in a crash only returns the task to
+        // the queue, and the writer commits in order, so it is on disk before any submission that follows it.
+        _ = _writer.WriteAsync(() => _collections.Assignments.Upsert(assignment)).ContinueWith(failed =>
         {
             lock (_lock)
             {
                 if (previous is null) chosen.Reserved.Remove(annotatorId);
                 else chosen.Reserved[annotatorId] = previous;
             }
-            throw;
-        }
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         offer:
         return Offer(chosen, assignment);
     }
