@@ -26,12 +26,12 @@ public sealed record LoraConfig
 
     public double Scaling => UseRslora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 
-    /// <summary>What is wrong with this config, each problem naming its PEFT key.</summary>
+    /// <summary>What is wrong with this config, each problem starting with the key's name.</summary>
     public IEnumerable<string> Problems()
     {
-        if (Rank < 1) yield return "r must be at least 1";
-        if (!(Alpha > 0)) yield return "lora_alpha must be positive";
-        if (Dropout is < 0 or >= 1) yield return "lora_dropout must be in [0, 1)";
+        if (Rank < 1) yield return "rank must be at least 1";
+        if (!(Alpha > 0)) yield return "alpha must be positive";
+        if (Dropout is < 0 or >= 1) yield return "dropout must be in [0, 1)";
         if (TargetModules.Count == 0) yield return "target_modules must name at least one module (e.g. q_proj,v_proj)";
         foreach (var name in TargetModules.Where(string.IsNullOrWhiteSpace).Take(1))
             yield return "target_modules has an empty name";
