@@ -49,6 +49,7 @@ public static class RewardModelFactory
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "tokenizer.json");
         File.WriteAllText(path, json.ToJsonString());
+        File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), ByteLevelBpeTrainer.TokenizerConfig().ToJsonString());
         return TokenizerLoader.Load(path);
     }
 

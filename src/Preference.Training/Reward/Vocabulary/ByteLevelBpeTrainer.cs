@@ -14,10 +14,16 @@ public static partial class ByteLevelBpeTrainer
 {
     public const string EndOfText = "<|endoftext|>";
 
-    /// <summary>Learns merges until the vocabulary (256 bytes + merges + <see cref="EndOfText"/>) has <paramref name="vocabSize"/> tokens.</summary>
+    /// <summary>
+    /// A padding token of its own: transformers' sequence classifiers find the scored position as the last token that
+    /// is not padding, so padding with end-of-text would make them read one token too early.
+    /// </summary>
+    public const string Pad = "<|pad|>";
+
+    /// <summary>Learns merges until the vocabulary (256 bytes + merges + <see cref="EndOfText"/> + <see cref="Pad"/>) has <paramref name="vocabSize"/> tokens.</summary>
     public static JsonObject Train(IEnumerable<string> texts, int vocabSize, int minFrequency = 2, CancellationToken cancellationToken = default)
     {
-        if (vocabSize < 257) throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "must be at least 257 (256 bytes and end-of-text)");
+        if (vocabSize < 258) throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "must be at least 258 (256 bytes, end-of-text and padding)");
         var byteChar = ByteToChar();
         var wordCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var text in texts)
@@ -32,7 +38,7 @@ public static partial class ByteLevelBpeTrainer
         var words = wordCounts.Select(kv => (Symbols: kv.Key.Select(c => c.ToString()).ToList(), Count: kv.Value)).ToList();
         var merges = new List<(string, string)>();
 
-        while (vocabulary.Count < vocabSize - 1)
+        while (vocabulary.Count < vocabSize - 2)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pairCounts = new Dictionary<(string, string), int>();
@@ -59,6 +65,7 @@ public static partial class ByteLevelBpeTrainer
         }
         int endOfText = vocabulary.Count;
         vocabulary[EndOfText] = endOfText;
+        vocabulary[Pad] = endOfText + 1;
         return ToTokenizerJson(vocabulary, merges, endOfText);
     }
 
@@ -71,11 +78,7 @@ public static partial class ByteLevelBpeTrainer
             ["version"] = "1.0",
             ["truncation"] = null,
             ["padding"] = null,
-            ["added_tokens"] = new JsonArray(new JsonObject
-            {
-                ["id"] = endOfText, ["content"] = EndOfText, ["single_word"] = false, ["lstrip"] = false,
-                ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
-            }),
+            ["added_tokens"] = new JsonArray(Special(endOfText, EndOfText), Special(endOfText + 1, Pad)),
             ["normalizer"] = null,
             ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
             ["post_processor"] = null,
@@ -89,6 +92,19 @@ public static partial class ByteLevelBpeTrainer
             },
         };
     }
+
+    static JsonObject Special(int id, string content) => new()
+    {
+        ["id"] = id, ["content"] = content, ["single_word"] = false, ["lstrip"] = false,
+        ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+    };
+
+    /// <summary>The tokenizer_config.json that names the special tokens' roles for our loader and transformers.</summary>
+    public static JsonObject TokenizerConfig() => new()
+    {
+        ["bos_token"] = EndOfText, ["eos_token"] = EndOfText, ["pad_token"] = Pad, ["unk_token"] = null,
+        ["model_max_length"] = 1_000_000, ["tokenizer_class"] = "GPT2TokenizerFast",
+    };
 
     /// <summary>GPT-2's reversible map from bytes to printable characters, so every byte string is a token string.</summary>
     static Dictionary<byte, char> ByteToChar()
