@@ -11,5 +11,6 @@ public static class CommandCatalog
         ImportCommand.Create(),
         ExportCommand.Create(),
         GenerateCommand.Create(),
+        RmCommand.Create(),
     ];
 }
