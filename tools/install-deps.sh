@@ -15,5 +15,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 if [ -f ui/package.json ]; then
+  # The web app the server serves and the browser tests drive; Playwright must never download browsers here.
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
 fi

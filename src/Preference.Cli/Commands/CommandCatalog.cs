@@ -11,6 +11,7 @@ public static class CommandCatalog
         ImportCommand.Create(),
         ExportCommand.Create(),
         GenerateCommand.Create(),
+        JudgeCommand.Create(),
         RmCommand.Create(),
     ];
 }

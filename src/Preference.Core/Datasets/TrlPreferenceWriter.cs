@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Preference.Core.Domain;
 
@@ -13,9 +14,13 @@ public static class TrlPreferenceWriter
         Stream output, IAsyncEnumerable<PreferencePair> pairs, TrlExportStyle style, CancellationToken cancellationToken = default)
     {
         int count = 0;
+        // Rows are built in memory and written asynchronously: the output may be an HTTP response, which forbids
+        // the synchronous flush a Utf8JsonWriter over a Stream would do.
+        var buffer = new ArrayBufferWriter<byte>();
         await foreach (var pair in pairs.WithCancellation(cancellationToken))
         {
-            using (var writer = new Utf8JsonWriter(output))
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
                 if (style == TrlExportStyle.Standard)
@@ -34,7 +39,8 @@ public static class TrlPreferenceWriter
                 writer.WriteNumber("votes", pair.Votes);
                 writer.WriteEndObject();
             }
-            output.WriteByte((byte)'\n');
+            buffer.Write("\n"u8);
+            await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
             count++;
             if (count % 256 == 0) await output.FlushAsync(cancellationToken);
         }

@@ -6,8 +6,8 @@ namespace Preference.Judges.Running;
 
 /// <summary>
 /// An append-only JSON-lines verdict file: one <see cref="VerdictRecord"/> per line, flushed per line. A process
-/// killed mid-write leaves at most one partial last line, which reading ignores and the next append terminates, so
-/// that task is simply judged again.
+/// killed mid-write leaves at most one partial last line, which reading ignores and the next append cuts off, so that
+/// task is simply judged again.
 /// </summary>
 public sealed class JsonlVerdictLog(string path) : IVerdictStore
 {
@@ -19,7 +19,9 @@ public sealed class JsonlVerdictLog(string path) : IVerdictStore
     {
         if (!File.Exists(Path)) return [];
         var records = new List<VerdictRecord>();
-        var lines = await File.ReadAllLinesAsync(Path, cancellationToken);
+        var text = await File.ReadAllTextAsync(Path, cancellationToken);
+        // Every complete record ends with a newline; whatever follows the last one is the torn tail of a killed run.
+        var lines = text.Split('\n')[..^1];
         for (int i = 0; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
@@ -27,10 +29,6 @@ public sealed class JsonlVerdictLog(string path) : IVerdictStore
             {
                 records.Add(JsonSerializer.Deserialize<VerdictRecord>(lines[i], PreferenceJson.Options)
                             ?? throw new JsonException("null record"));
-            }
-            catch (JsonException) when (i == lines.Length - 1 || lines.Skip(i + 1).All(string.IsNullOrWhiteSpace))
-            {
-                // The torn tail of a killed run.
             }
             catch (JsonException e)
             {
@@ -52,9 +50,9 @@ public sealed class JsonlVerdictLog(string path) : IVerdictStore
             var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
             if (directory is not null) Directory.CreateDirectory(directory);
             await using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-            var prefix = await EndsWithPartialLineAsync(stream, cancellationToken) ? "\n" : "";
+            await DropTornTailAsync(stream, cancellationToken);
             stream.Seek(0, SeekOrigin.End);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(prefix + line + "\n"), cancellationToken);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken);
             await stream.FlushAsync(cancellationToken);
         }
         finally
@@ -63,12 +61,25 @@ public sealed class JsonlVerdictLog(string path) : IVerdictStore
         }
     }
 
-    private static async Task<bool> EndsWithPartialLineAsync(FileStream stream, CancellationToken cancellationToken)
+    /// <summary>Cuts the file back to its last newline: a torn record is half a verdict, and that task is judged again.</summary>
+    private static async Task DropTornTailAsync(FileStream stream, CancellationToken cancellationToken)
     {
-        if (stream.Length == 0) return false;
-        stream.Seek(-1, SeekOrigin.End);
-        var last = new byte[1];
-        await stream.ReadExactlyAsync(last, cancellationToken);
-        return last[0] != (byte)'\n';
+        var block = new byte[4096];
+        long end = stream.Length;
+        while (end > 0)
+        {
+            int size = (int)Math.Min(block.Length, end);
+            stream.Seek(end - size, SeekOrigin.Begin);
+            await stream.ReadExactlyAsync(block.AsMemory(0, size), cancellationToken);
+            int newline = Array.LastIndexOf(block, (byte)'\n', size - 1, size);
+            if (newline >= 0)
+            {
+                long keep = end - size + newline + 1;
+                if (keep != stream.Length) stream.SetLength(keep);
+                return;
+            }
+            end -= size;
+        }
+        stream.SetLength(0);
     }
 }

@@ -22,6 +22,7 @@ public static class CampaignEndpoints
         admin.MapPost("/", Create);
         admin.MapGet("/{campaignId}", Get);
         admin.MapGet("/{campaignId}/progress", Progress);
+        admin.MapGet("/{campaignId}/annotations", Annotations);
 
         var mine = app.MapGroup("/api/my/campaigns").RequireAuthorization().WithTags("Annotation");
         mine.MapGet("/", MyCampaigns);
@@ -34,6 +35,14 @@ public static class CampaignEndpoints
     private static CampaignView Get(string campaignId, PreferenceStore store) => View(store.Campaigns.Get(campaignId));
 
     private static CampaignProgress Progress(string campaignId, PreferenceStore store) => store.Campaigns.Get(campaignId).Progress();
+
+    /// <summary>Every annotation of the campaign (optionally one annotator's), for audits and per-annotator review.</summary>
+    private static IEnumerable<Annotation> Annotations(string campaignId, PreferenceStore store, string? annotatorId = null)
+    {
+        store.Campaigns.Get(campaignId);
+        var all = store.Collections.Annotations.FindBy("campaignId", campaignId);
+        return annotatorId is null ? all : all.Where(a => a.AnnotatorId == annotatorId);
+    }
 
     private static async Task<IResult> Create(CreateCampaignRequest request, PreferenceStore store)
     {
@@ -68,7 +77,7 @@ public static class CampaignEndpoints
 
     private static AnnotatorCampaignView Mine(CampaignQueue queue, string annotatorId) => new(
         queue.Campaign.Id, queue.Campaign.Name, queue.Campaign.Guidelines, queue.Campaign.ResponsesPerTask,
-        queue.Progress().PerAnnotator.GetValueOrDefault(annotatorId), queue.RemainingFor(annotatorId));
+        queue.DoneBy(annotatorId), queue.RemainingFor(annotatorId));
 
     private static CampaignView View(CampaignQueue queue)
     {

@@ -23,15 +23,16 @@ public static class ExportEndpoints
 
     private static async Task Export(
         string campaignId, HttpContext context, PreferenceStore store,
-        TrlExportStyle style = TrlExportStyle.Standard, AggregationMethod aggregate = AggregationMethod.Majority,
-        double minAgreement = 0, CancellationToken cancellationToken = default)
+        string? style = null, string? aggregate = null, double minAgreement = 0, CancellationToken cancellationToken = default)
     {
+        var exportStyle = QueryEnum.Parse(style, "style", TrlExportStyle.Standard);
+        var method = QueryEnum.Parse(aggregate, "aggregate", AggregationMethod.Majority);
         if (!double.IsFinite(minAgreement) || minAgreement is < 0 or > 1)
             throw new StoreValidationException("minAgreement", "must be within [0, 1]");
         store.Campaigns.Get(campaignId);
         context.Response.ContentType = "application/jsonl; charset=utf-8";
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{campaignId}-{style.ToString().ToLowerInvariant()}.jsonl\"";
-        var pairs = new PreferenceExporter(store.Collections).ExportAsync(campaignId, aggregate, minAgreement, cancellationToken);
-        await TrlPreferenceWriter.WriteAsync(context.Response.Body, pairs, style, cancellationToken);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{campaignId}-{exportStyle.ToString().ToLowerInvariant()}.jsonl\"";
+        var pairs = new PreferenceExporter(store.Collections).ExportAsync(campaignId, method, minAgreement, cancellationToken);
+        await TrlPreferenceWriter.WriteAsync(context.Response.Body, pairs, exportStyle, cancellationToken);
     }
 }

@@ -25,8 +25,9 @@ public static class ImportEndpoints
 
     private static async Task<IResult> Import(
         string campaignId, HttpContext context, PreferenceStore store, IOptions<ServerOptions> options,
-        DatasetFormat format = DatasetFormat.Auto, string? source = null, CancellationToken cancellationToken = default)
+        string? format = null, string? source = null, CancellationToken cancellationToken = default)
     {
+        var datasetFormat = QueryEnum.Parse(format, "format", DatasetFormat.Auto);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = options.Value.MaxImportBodyBytes;
         store.Campaigns.Get(campaignId); // 404 before reading a large body
@@ -34,7 +35,7 @@ public static class ImportEndpoints
         var items = new List<ImportItem>();
         var errors = new Dictionary<string, string[]>();
         int bad = 0;
-        await foreach (var row in DatasetReader.ReadAsync(context.Request.Body, format, cancellationToken))
+        await foreach (var row in DatasetReader.ReadAsync(context.Request.Body, datasetFormat, cancellationToken))
         {
             if (row.Item is not null) items.Add(row.Item);
             else if (++bad <= MaxReportedErrors) errors[$"line {row.Line}"] = [row.Error!];

@@ -1,0 +1,62 @@
+// Annotator keyboard map: 1..9 rank, T tie with last, Enter submit, S skip, G guidelines, ? help,
+// arrows/Tab move between responses. Keys typed into text fields are never commands.
+
+export type Command =
+  | { kind: "rank"; n: number }
+  | { kind: "tie" }
+  | { kind: "submit" }
+  | { kind: "skip" }
+  | { kind: "help" }
+  | { kind: "guidelines" }
+  | { kind: "move"; delta: number }
+  | { kind: "escape" };
+
+export interface KeyInput {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+  shiftKey?: boolean;
+  inTextField?: boolean;
+}
+
+export function commandFor(e: KeyInput): Command | null {
+  if (e.key === "Escape") return { kind: "escape" };
+  if (e.inTextField || e.ctrlKey || e.metaKey || e.altKey) return null;
+  if (/^[1-9]$/.test(e.key)) return { kind: "rank", n: Number(e.key) };
+  switch (e.key) {
+    case "t":
+    case "T":
+      return { kind: "tie" };
+    case "Enter":
+      return { kind: "submit" };
+    case "s":
+    case "S":
+      return { kind: "skip" };
+    case "g":
+    case "G":
+      return { kind: "guidelines" };
+    case "?":
+      return { kind: "help" };
+    case "ArrowRight":
+    case "ArrowDown":
+      return { kind: "move", delta: 1 };
+    case "ArrowLeft":
+    case "ArrowUp":
+      return { kind: "move", delta: -1 };
+    case "Tab":
+      return { kind: "move", delta: e.shiftKey ? -1 : 1 };
+    default:
+      return null;
+  }
+}
+
+export const HELP: ReadonlyArray<[string, string]> = [
+  ["1 … 9", "give the highlighted response that rank (1 = best); equal numbers are ties"],
+  ["T", "tie the highlighted response with the one you ranked last"],
+  ["← → / Tab", "move between responses"],
+  ["Enter", "submit the ranking"],
+  ["S", "skip this task"],
+  ["G", "show or hide the guidelines"],
+  ["?", "show or hide this help"],
+];
