@@ -89,7 +89,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             if (m.EvalAccuracy is not null)
                 Console.WriteLine($"step {m.Step,5} epoch {m.Epoch:F2} loss {m.Loss:F3} acc {m.Accuracy:F2} | eval loss {m.EvalLoss:F4} acc {m.EvalAccuracy:F3} | {m.PairsPerSecond:F0} pairs/s");
         };
-        var result = trainer.Train(encodedTrain, encodedValidation, cancellationToken);
+        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), cancellationToken: cancellationToken);
         var texts = test.SelectMany(p => new[] { RewardText.Join(p.Prompt, p.Chosen), RewardText.Join(p.Prompt, p.Rejected) }).ToList();
         var scores = model.Score(texts, cancellationToken: cancellationToken);
         var accuracy = PairwiseAccuracy.Of(Enumerable.Range(0, test.Count).Select(i => ((double)scores[2 * i], (double)scores[2 * i + 1])));

@@ -38,7 +38,8 @@ public sealed class RewardThroughputBenchmark : IBenchmark
             var trainer = new RewardTrainer(model, config with { Epochs = 1 });
             var timings = new List<double>();
             trainer.Progress += m => timings.Add(m.PairsPerSecond);
-            for (int s = 0; s < steps + 1; s++) trainer.Train(encoded, encoded.Take(1).ToList(), cancellationToken);
+            for (int s = 0; s < steps + 1; s++)
+                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), cancellationToken: cancellationToken);
             // The first step pays for allocation and kernel selection; report the steady state.
             double median = timings.Skip(1).Order().ElementAt((timings.Count - 1) / 2);
             Console.WriteLine($"{"rm train " + baseModel,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");

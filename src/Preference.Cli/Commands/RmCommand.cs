@@ -22,13 +22,14 @@ public static class RmCommand
     {
         var config = new Option<string>("--config") { Description = "YAML reward config (see configs/rm*.yaml)", Required = true };
         var output = new Option<string?>("--output") { Description = "Run directory (overrides output_directory)" };
-        var command = new Command("train", "Train a reward model from a YAML config") { config, output, RuntimeOptions.Device, RuntimeOptions.Threads };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run directory" };
+        var command = new Command("train", "Train a reward model from a YAML config") { config, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
             var device = RuntimeOptions.Apply(parse);
             var settings = RewardConfigYaml.Read(parse.GetValue(config)!);
             if (parse.GetValue(output) is { } directory) settings = settings with { OutputDirectory = directory };
-            var report = await RunData(() => RewardTrainingRun.RunAsync(settings, device, Console.WriteLine, cancellationToken));
+            var report = await RunData(() => RewardTrainingRun.RunAsync(settings, device, Console.WriteLine, parse.GetValue(resume), cancellationToken));
             Console.WriteLine($"model: {report.ModelDirectory}");
             Console.WriteLine($"reward normalisation: mean {report.Normalization.Mean:F4}, std {report.Normalization.Std:F4}");
         }));

@@ -15,7 +15,7 @@ public class RewardTrainerTests
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         var validation = SyntheticPreferences.AppleWins(16, seed: 99);
         new RewardTrainer(model, config with { EarlyStoppingPatience = 0 })
-            .Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window));
+            .Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), dir.File("checkpoints"));
         return RewardEvaluator.Evaluate(model, test).Accuracy;
     }
 
@@ -44,11 +44,47 @@ public class RewardTrainerTests
         var metrics = new List<RewardMetrics>();
         var trainer = new RewardTrainer(model, config);
         trainer.Progress += metrics.Add;
-        var result = trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(train.Take(8).ToList(), model.Window));
+        var result = trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(train.Take(8).ToList(), model.Window), dir.File("checkpoints"));
         Assert.Equal(4, result.Steps);
         Assert.Equal([1, 2, 3, 4], metrics.Select(m => m.Step));
         Assert.Equal([2, 3, 4], metrics.Where(m => m.EvalAccuracy is not null).Select(m => m.Step)); // every 3rd and each epoch end
         Assert.All(metrics, m => Assert.True(double.IsFinite(m.Loss) && m.RewardStd >= 0));
+    }
+
+    [Fact]
+    public void Resume_after_a_stop_gives_identical_losses()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(48, seed: 5);
+        var validation = SyntheticPreferences.AppleWins(8, seed: 6);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 2 };
+
+        List<double> Run(string checkpoints, bool resume, int? stopAfter)
+        {
+            using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+            var losses = new List<double>();
+            using var stop = new CancellationTokenSource();
+            var trainer = new RewardTrainer(model, config);
+            trainer.Progress += m =>
+            {
+                losses.Add(m.Loss);
+                if (m.Step == stopAfter) stop.Cancel();
+            };
+            try
+            {
+                trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), checkpoints, resume,
+                    cancellationToken: stop.Token);
+            }
+            catch (OperationCanceledException) { }
+            return losses;
+        }
+
+        var uninterrupted = Run(dir.File("a"), resume: false, stopAfter: null);
+        var firstPart = Run(dir.File("b"), resume: false, stopAfter: 4);
+        var rest = Run(dir.File("b"), resume: true, stopAfter: null);
+        Assert.Equal(6, uninterrupted.Count);
+        Assert.Equal(4, firstPart.Count);
+        Assert.Equal(uninterrupted, firstPart.Concat(rest));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Preference.Training.Common;
 
 namespace Preference.Training.Reward.Training;
 
@@ -19,4 +20,18 @@ public sealed record RewardMetrics
     [JsonPropertyName("pairs_per_second")] public required double PairsPerSecond { get; init; }
     [JsonPropertyName("eval/loss"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? EvalLoss { get; init; }
     [JsonPropertyName("eval/accuracy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? EvalAccuracy { get; init; }
+
+    /// <summary>The same numbers for the shared metrics sink (metrics.jsonl), under the same names.</summary>
+    public MetricsRecord ToRecord(string stage)
+    {
+        var values = new Dictionary<string, double>
+        {
+            ["epoch"] = Epoch, ["train/loss"] = Loss, ["train/accuracy"] = Accuracy, ["train/margin"] = Margin,
+            ["rewards/mean"] = RewardMean, ["rewards/std"] = RewardStd, ["learning_rate"] = LearningRate,
+            ["pairs_per_second"] = PairsPerSecond,
+        };
+        if (EvalLoss is { } loss) values["eval/loss"] = loss;
+        if (EvalAccuracy is { } accuracy) values["eval/accuracy"] = accuracy;
+        return new MetricsRecord(stage, Step, values);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Preference.Training.Common;
 using Preference.Training.Reward.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,94 +7,101 @@ using static TorchSharp.torch;
 namespace Preference.Training.Reward.Training;
 
 /// <summary>
-/// One Bradley–Terry training loop: batches of pairs (chosen and rejected in one forward pass), AdamW with warm-up and
-/// cosine decay, gradient clipping, validation every N steps, early stopping on validation loss, and the best
-/// validation step's weights restored at the end.
+/// One Bradley–Terry training loop on the shared mechanics (Common/): batches in a (seed, epoch) order, chosen and
+/// rejected in one forward pass, AdamW with warm-up and cosine decay and clipping, validation every N steps with a
+/// checkpoint (weights, optimizer, RNG, data position) each time, early stopping on validation loss, and the best
+/// validation step's weights restored at the end. A run stopped at any point resumes to the same losses.
 /// </summary>
 public sealed class RewardTrainer(RewardModel model, RewardConfig config)
 {
-    /// <summary>Called after every optimizer step (and with validation numbers on validation steps).</summary>
+    public const string Stage = "reward";
+
+    /// <summary>Called after every optimizer step (with validation numbers on validation steps).</summary>
     public event Action<RewardMetrics>? Progress;
 
+    /// <param name="checkpointDirectory">Where checkpoints go; the best one is reloaded at the end.</param>
+    /// <param name="resume">Continue from the newest checkpoint there, if any.</param>
     public RewardTrainingResult Train(IReadOnlyList<EncodedPair> train, IReadOnlyList<EncodedPair> validation,
-        CancellationToken cancellationToken = default)
+        string checkpointDirectory, bool resume = false, IMetricsSink? metrics = null, CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("no training pairs");
         if (validation.Count == 0) throw new ArgumentException("no validation pairs");
         var clock = Stopwatch.StartNew();
         var network = model.Network;
-        var parameters = network.parameters().Where(p => p.requires_grad).ToList();
-        using var optimizer = optim.AdamW(parameters, config.LearningRate, weight_decay: config.WeightDecay);
         int stepsPerEpoch = (train.Count + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
-        int warmup = Math.Max(1, (int)(totalSteps * config.WarmupFraction));
-        var random = new Random(config.Seed);
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        using var optimization = new Optimization(network.parameters(), OptimizerSettings(), totalSteps);
+        var checkpoints = new CheckpointStore(checkpointDirectory);
+        var modules = new Dictionary<string, nn.Module> { [Stage] = network };
+        var optimizers = new Dictionary<string, Optimization> { [Stage] = optimization };
+        var stopping = new EarlyStopping(config.EarlyStoppingPatience, minDelta: 1e-4);
 
-        int step = 0, bestStep = 0, sinceBest = 0;
-        double bestLoss = double.PositiveInfinity, bestAccuracy = 0;
-        Dictionary<string, Tensor>? best = null;
-        bool stoppedEarly = false;
+        var state = new TrainerState { Stage = Stage, Seed = config.Seed };
+        if (resume && checkpoints.Latest() is { } latest)
+            state = CheckpointStore.Restore(latest, modules, optimizers);
+        bool stoppedEarly = stopping.ShouldStop(state);
         network.train();
 
-        for (int epoch = 0; epoch < config.Epochs && !stoppedEarly; epoch++)
+        for (int epoch = state.Epoch; epoch < config.Epochs && !stoppedEarly; epoch++)
         {
-            random.Shuffle(order);
-            for (int b = 0; b < stepsPerEpoch && !stoppedEarly; b++)
+            var batches = DataOrder.Batches(train.Count, config.BatchSize, config.Seed, epoch);
+            for (int b = epoch == state.Epoch ? state.BatchInEpoch : 0; b < batches.Count && !stoppedEarly; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.Skip(b * config.BatchSize).Take(config.BatchSize).Select(i => train[i]).ToList();
-                double lr = LearningRateSchedule.At(step, totalSteps, warmup, config.LearningRate);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                var batch = batches[b].Select(i => train[i]).ToList();
                 var started = clock.Elapsed;
-                var (loss, accuracy, margin, mean, std) = Step(batch, optimizer, parameters);
-                step++;
+                var (loss, accuracy, margin, mean, std) = Step(batch, optimization, state.Step);
+                state = state with { Step = state.Step + 1, Epoch = b + 1 == batches.Count ? epoch + 1 : epoch, BatchInEpoch = (b + 1) % batches.Count };
+                double pairsPerSecond = batch.Count / Math.Max(1e-9, (clock.Elapsed - started).TotalSeconds);
                 double? evalLoss = null, evalAccuracy = null;
-                if (step % config.EvalEverySteps == 0 || b == stepsPerEpoch - 1)
+                if (state.Step % config.EvalEverySteps == 0 || b == batches.Count - 1)
                 {
                     (evalLoss, evalAccuracy) = Validate(validation, cancellationToken);
-                    if (evalLoss < bestLoss - 1e-4)
-                    {
-                        (bestLoss, bestAccuracy, bestStep, sinceBest) = (evalLoss.Value, evalAccuracy.Value, step, 0);
-                        DisposeAll(best);
-                        best = Snapshot(network);
-                    }
-                    else if (config.EarlyStoppingPatience > 0 && ++sinceBest >= config.EarlyStoppingPatience)
-                    {
-                        stoppedEarly = true;
-                    }
+                    (state, _) = stopping.Observe(state, evalLoss.Value);
+                    checkpoints.Save(state, modules, optimizers);
+                    stoppedEarly = stopping.ShouldStop(state);
                 }
-                Progress?.Invoke(new RewardMetrics
+                var row = new RewardMetrics
                 {
-                    Step = step, Epoch = epoch + (b + 1.0) / stepsPerEpoch, Loss = loss, Accuracy = accuracy, Margin = margin,
-                    RewardMean = mean, RewardStd = std, LearningRate = lr,
-                    PairsPerSecond = batch.Count / Math.Max(1e-9, (clock.Elapsed - started).TotalSeconds),
+                    Step = (int)state.Step, Epoch = epoch + (b + 1.0) / batches.Count, Loss = loss, Accuracy = accuracy, Margin = margin,
+                    RewardMean = mean, RewardStd = std, LearningRate = optimization.CurrentLearningRate, PairsPerSecond = pairsPerSecond,
                     EvalLoss = evalLoss, EvalAccuracy = evalAccuracy,
-                });
+                };
+                metrics?.WriteAsync(row.ToRecord(Stage), cancellationToken).AsTask().GetAwaiter().GetResult();
+                Progress?.Invoke(row);
             }
         }
-        if (best is not null)
+
+        double bestAccuracy = 0;
+        if (state.BestStep is { } bestStep && checkpoints.AtStep(bestStep) is { } best)
         {
-            Restore(network, best);
-            DisposeAll(best);
+            CheckpointStore.LoadModule(network, Path.Combine(best, $"{Stage}.safetensors"));
+            bestAccuracy = Validate(validation, cancellationToken).Accuracy;
         }
         network.eval();
-        return new RewardTrainingResult(step, bestStep, bestLoss, bestAccuracy, stoppedEarly,
-            train.Count(p => p.Truncated), train.Count, clock.Elapsed);
+        return new RewardTrainingResult((int)state.Step, (int)(state.BestStep ?? 0), state.BestMetric ?? double.NaN, bestAccuracy,
+            stoppedEarly, train.Count(p => p.Truncated), train.Count, clock.Elapsed);
     }
 
+    OptimizerConfig OptimizerSettings() => new()
+    {
+        LearningRate = config.LearningRate,
+        WeightDecay = config.WeightDecay,
+        MaxGradNorm = config.MaxGradNorm,
+        Schedule = LearningRateScheduleKind.Cosine,
+        WarmupRatio = config.WarmupFraction,
+    };
+
     (double Loss, double Accuracy, double Margin, double Mean, double Std) Step(IReadOnlyList<EncodedPair> batch,
-        optim.Optimizer optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
+        Optimization optimization, long step)
     {
         using var scope = NewDisposeScope();
         var rewards = Forward(batch);
         var (chosen, rejected) = (rewards[..batch.Count], rewards[batch.Count..]);
         var (margin, weight, tie) = Targets(batch);
         var loss = BradleyTerryLoss.Compute(chosen, rejected, margin, weight, tie, config.LabelSmoothing, config.CenteringCoefficient);
-        optimizer.zero_grad();
         loss.backward();
-        if (config.MaxGradNorm > 0) nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-        optimizer.step();
+        optimization.Step(step);
         using var noGrad = no_grad();
         var difference = (chosen - rejected).detach();
         return (loss.item<float>(), difference.gt(0).to(ScalarType.Float32).mean().item<float>(), difference.mean().item<float>(),
@@ -151,23 +159,5 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
         return (tensor(pairs.Select(p => (float)p.Pair.Margin).ToArray()).to(device),
                 tensor(pairs.Select(p => (float)p.Pair.Weight).ToArray()).to(device),
                 tensor(pairs.Select(p => p.Pair.Tie ? 1f : 0f).ToArray()).to(device));
-    }
-
-    static Dictionary<string, Tensor> Snapshot(nn.Module module)
-    {
-        using var noGrad = no_grad();
-        return module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
-    }
-
-    static void Restore(nn.Module module, Dictionary<string, Tensor> state)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, tensor) in module.state_dict()) tensor.copy_(state[name]);
-    }
-
-    static void DisposeAll(Dictionary<string, Tensor>? state)
-    {
-        if (state is null) return;
-        foreach (var t in state.Values) t.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Export;
@@ -13,12 +13,13 @@ public sealed record RewardRunReport(RewardTrainingResult Training, PairwiseAccu
 /// <summary>
 /// A whole `pref rm train`: read and split the data, build the model, train, measure reward statistics on the
 /// training completions, export the HF directory, and score the held-out set once at the end.
-/// Output: &lt;out&gt;/model (the export), &lt;out&gt;/metrics.jsonl, &lt;out&gt;/test_scores.jsonl.
+/// Output: &lt;out&gt;/final (the export), &lt;out&gt;/checkpoints, &lt;out&gt;/metrics.jsonl, &lt;out&gt;/test_scores.jsonl.
 /// </summary>
 public static class RewardTrainingRun
 {
+    /// <param name="resume">Continue from the newest checkpoint in the output directory instead of starting over.</param>
     public static async Task<RewardRunReport> RunAsync(RewardConfig config, torch.Device device, Action<string>? log = null,
-        CancellationToken cancellationToken = default)
+        bool resume = false, CancellationToken cancellationToken = default)
     {
         config.Validate();
         log ??= _ => { };
@@ -32,8 +33,8 @@ public static class RewardTrainingRun
         var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, config.Seed);
         log($"pairs: {train.Count} train, {validation.Count} validation, {test.Count} test");
 
-        Directory.CreateDirectory(config.OutputDirectory);
-        var modelDirectory = Path.Combine(config.OutputDirectory, "model");
+        var run = new RunDirectory(config.OutputDirectory);
+        var modelDirectory = run.FinalModelDirectory;
         var tokenizerWork = Path.Combine(config.OutputDirectory, "tokenizer");
         using var model = RewardModelFactory.Create(config, train, tokenizerWork, device, cancellationToken);
         var encodedTrain = EncodedPair.Encode(train, model.Window);
@@ -42,15 +43,17 @@ public static class RewardTrainingRun
             $"{encodedTrain.Count(p => p.Truncated)} of {encodedTrain.Count} train pairs cut to their last {config.MaxLength} tokens");
 
         var trainer = new RewardTrainer(model, config);
-        await using (var metrics = new StreamWriter(Path.Combine(config.OutputDirectory, "metrics.jsonl")))
+        var checkpoints = run.Checkpoints();
+        long? resumeStep = resume && checkpoints.Latest() is { } latest ? CheckpointStore.ReadState(latest).Step : null;
+        if (resumeStep is { } from) log($"resuming from step {from}");
+        var metrics = new JsonlMetricsSink(run.MetricsFile, resumeStep);
         {
             trainer.Progress += m =>
             {
-                metrics.WriteLine(JsonSerializer.Serialize(m));
                 if (m.EvalAccuracy is { } accuracy)
                     log($"step {m.Step} epoch {m.Epoch:F2}: loss {m.Loss:F3}, validation loss {m.EvalLoss:F4}, accuracy {accuracy:F3}, {m.PairsPerSecond:F0} pairs/s");
             };
-            var result = trainer.Train(encodedTrain, encodedValidation, cancellationToken);
+            var result = trainer.Train(encodedTrain, encodedValidation, checkpoints.Directory, resume, metrics, cancellationToken);
             log($"kept step {result.BestStep} of {result.Steps} (validation accuracy {result.BestValidationAccuracy:F3})" +
                 (result.StoppedEarly ? ", stopped early" : ""));
 
