@@ -105,7 +105,9 @@ public class LoraAdapterTests
         HuggingFaceCheckpoint.Save(model, directory.Path);
         using var reloaded = HuggingFaceCheckpoint.Load(directory.Path);
 
-        Assert.True(LoraTraining.Logits(reloaded).allclose(adapted, rtol: 0, atol: 1e-5));
+        // The HF layout pairs rotary dimensions differently from llama2.c's, so sums run in another order: fp32
+        // rounding reaches ~5e-5 over these positions (exact in float64; see the HF round-trip tests).
+        Assert.True(TensorAssert.MaxDifference(LoraTraining.Logits(reloaded), adapted) < 1e-4);
     }
 
     [Fact]
