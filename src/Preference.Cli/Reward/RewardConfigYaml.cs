@@ -28,7 +28,7 @@ public static class RewardConfigYaml
             throw new CliException($"{path} (line {e.Start.Line}): {message}");
         }
         if (config is null) throw new CliException($"{path}: the config is empty");
-        // Relative data and output paths are relative to the config file, so a config works from any directory.
+        // Relative data, model and output paths are relative to the config file, so a config works from any directory.
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string? Resolve(string? p) => p is null || Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(directory, p));
         if (config.TrainFile is null) throw new CliException($"{path}: train_file: required");
@@ -36,6 +36,7 @@ public static class RewardConfigYaml
         {
             TrainFile = Resolve(config.TrainFile)!,
             EvalFile = Resolve(config.EvalFile),
+            OutputDirectory = Resolve(config.OutputDirectory)!,
             BaseModel = config.BaseModel is "scratch" or "bundled" ? config.BaseModel : Resolve(config.BaseModel)!,
         };
         try
