@@ -12,5 +12,6 @@ public static class CommandCatalog
         ExportCommand.Create(),
         GenerateCommand.Create(),
         JudgeCommand.Create(),
+        RmCommand.Create(),
     ];
 }

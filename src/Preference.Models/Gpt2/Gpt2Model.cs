@@ -12,7 +12,8 @@ namespace Preference.Models.Gpt2;
 
 public sealed class Gpt2Attention : nn.Module
 {
-    readonly Linear c_attn, c_proj;
+    // Typed as the projection contract, not Linear, so LoRA can wrap them in place (Preference.Models.Lora).
+    readonly nn.Module<Tensor, Tensor> c_attn, c_proj;
     readonly Dropout resid_dropout;
     readonly int _heads, _headDim, _layerIndex;
     readonly double _dropout, _queryScale;
@@ -54,7 +55,7 @@ public sealed class Gpt2Attention : nn.Module
 
 public sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
 {
-    readonly Linear c_fc, c_proj;
+    readonly nn.Module<Tensor, Tensor> c_fc, c_proj;
     readonly Dropout dropout;
     readonly string _activation;
 
@@ -126,7 +127,7 @@ public sealed class Gpt2Backbone : nn.Module
 public sealed class Gpt2LMHeadModel : CausalLanguageModel
 {
     readonly Gpt2Backbone transformer;
-    readonly Linear? lm_head;
+    readonly nn.Module<Tensor, Tensor>? lm_head;
 
     public Gpt2LMHeadModel(Gpt2Config config) : this(config, initialize: true) { }
 

@@ -33,7 +33,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
 public sealed class Attention : nn.Module
 {
-    readonly Linear q_proj, k_proj, v_proj, o_proj;
+    // Typed as the projection contract, not Linear, so LoRA can wrap them in place (Preference.Models.Lora).
+    readonly nn.Module<Tensor, Tensor> q_proj, k_proj, v_proj, o_proj;
     readonly int _heads, _kvHeads, _headDim, _layerIndex;
     readonly double _dropout;
 
@@ -89,7 +90,7 @@ public sealed class Attention : nn.Module
 
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
-    readonly Linear gate_proj, up_proj, down_proj;
+    readonly nn.Module<Tensor, Tensor> gate_proj, up_proj, down_proj;
 
     public Mlp(LlamaConfig config) : base(nameof(Mlp))
     {
@@ -157,7 +158,7 @@ public sealed class LlamaBackbone : nn.Module
 public sealed class LlamaForCausalLM : CausalLanguageModel
 {
     readonly LlamaBackbone model;
-    readonly Linear? lm_head;
+    readonly nn.Module<Tensor, Tensor>? lm_head;
 
     public LlamaForCausalLM(LlamaConfig config) : base(nameof(LlamaForCausalLM))
     {
