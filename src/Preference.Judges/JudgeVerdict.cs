@@ -8,6 +8,7 @@ namespace Preference.Judges;
 /// </summary>
 /// <param name="Attempts">Model calls spent, retries included (0 for judges that call nothing).</param>
 /// <param name="OrderFlipped">With position-bias control: whether the two presentation orders disagreed; null without it.</param>
+/// <param name="PromptTemplate">The prompt template version this verdict came from (LLM judges; pairwise and k-wise differ).</param>
 public sealed record JudgeVerdict(
     string TaskId,
     string Judge,
@@ -15,7 +16,8 @@ public sealed record JudgeVerdict(
     string Rationale,
     string? Failure = null,
     int Attempts = 0,
-    bool? OrderFlipped = null)
+    bool? OrderFlipped = null,
+    string? PromptTemplate = null)
 {
     public bool Succeeded => Ranking is not null;
 

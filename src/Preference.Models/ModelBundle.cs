@@ -16,19 +16,23 @@ public sealed class ModelBundle(CausalLanguageModel model, ModelTokenizer tokeni
         Path.Combine(AppContext.BaseDirectory, "models", "stories260K", "stories260K.bin");
 
     /// <param name="path">A llama2.c <c>.bin</c> (tokenizer <c>tok*.bin</c> beside it), a HF directory, or null for the embedded model.</param>
-    public static ModelBundle Load(string? path, torch.Device device)
+    /// <param name="device">Where the weights go.</param>
+    /// <param name="tokenizerPath">A tokenizer to use instead of the one found beside the model.</param>
+    public static ModelBundle Load(string? path, torch.Device device, string? tokenizerPath = null, CancellationToken cancellationToken = default)
     {
         path ??= EmbeddedDefaultPath;
-        var (model, tokenizerPath) = LoadModel(path);
+        var loaded = ModelLoader.Load(path, new ModelLoadOptions { Device = device }, cancellationToken);
+        var model = loaded.Model;
         try
         {
+            tokenizerPath ??= loaded.TokenizerFiles.FirstOrDefault()
+                              ?? throw new ModelFormatException(path, "no tokenizer found beside the model (tokenizer.json, tokenizer.model or tok*.bin)");
             var tokenizer = tokenizerPath.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
-                ? TokenizerLoader.LoadLlama2c(tokenizerPath, model.Shape.VocabSize)
-                : TokenizerLoader.Load(tokenizerPath);
+                ? TokenizerLoader.LoadLlama2c(tokenizerPath, Llama2cVocabularySize(tokenizerPath, model))
+                : TokenizerLoader.Load(Directory.Exists(path) && tokenizerPath.StartsWith(path, StringComparison.Ordinal) ? path : tokenizerPath);
             if (tokenizer.VocabSize > model.Shape.VocabSize)
                 throw new ModelFormatException(tokenizerPath,
                     $"tokenizer has {tokenizer.VocabSize} tokens but the model's vocabulary has {model.Shape.VocabSize}; they do not belong together");
-            model.to(device);
             return new ModelBundle(model, tokenizer, path);
         }
         catch
@@ -38,25 +42,14 @@ public sealed class ModelBundle(CausalLanguageModel model, ModelTokenizer tokeni
         }
     }
 
-    static (CausalLanguageModel Model, string TokenizerPath) LoadModel(string path)
+    // A llama2.c tokenizer file does not record its size; the model's is the right one unless the file holds fewer.
+    static int Llama2cVocabularySize(string tokenizerPath, CausalLanguageModel model)
     {
-        if (File.Exists(path) && path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
-        {
-            var tokenizer = FindLlama2cTokenizer(path);
-            return (Llama2cCheckpoint.Load(path), tokenizer);
-        }
-        if (Directory.Exists(path))
-            return (HuggingFaceCheckpoint.Load(path), path);
-        throw new ModelFormatException(path, File.Exists(path)
-            ? "not a model: expected a llama2.c .bin file or a Hugging Face directory (config.json + safetensors)"
-            : "no such file or directory");
-    }
-
-    static string FindLlama2cTokenizer(string modelPath)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        return Directory.EnumerateFiles(directory, "tok*.bin").Order(StringComparer.Ordinal).FirstOrDefault()
-               ?? throw new ModelFormatException(modelPath, $"no llama2.c tokenizer (tok*.bin) beside the model in {directory}");
+        int entries = Llama2cTokenizerFile.CountEntries(tokenizerPath);
+        if (entries != model.Shape.VocabSize)
+            throw new ModelFormatException(tokenizerPath,
+                $"tokenizer has {entries} tokens but the model's vocabulary has {model.Shape.VocabSize}; they do not belong together");
+        return entries;
     }
 
     public void Dispose() => Model.Dispose();

@@ -1,4 +1,5 @@
 using LiteDB;
+using Preference.Store.Errors;
 using Preference.Store.Identity;
 using Preference.Store.Queue;
 using Preference.Store.Runs;
@@ -16,9 +17,12 @@ public sealed class PreferenceStore : IDisposable
     private readonly LiteDatabase _database;
     private int _disposed;
 
-    private PreferenceStore(LiteDatabase database, TimeProvider time)
+    private readonly FileStream _lock;
+
+    private PreferenceStore(LiteDatabase database, FileStream lockFile, TimeProvider time)
     {
         _database = database;
+        _lock = lockFile;
         StoreSchema.EnsureCompatible(database);
         Collections = new PreferenceCollections(database);
         Writer = new StoreWriter(database);
@@ -38,13 +42,39 @@ public sealed class PreferenceStore : IDisposable
     public static PreferenceStore Open(string dataDirectory, TimeProvider? time = null)
     {
         Directory.CreateDirectory(dataDirectory);
+        var lockFile = AcquireLock(dataDirectory);
         var connection = new ConnectionString
         {
             Filename = Path.Combine(dataDirectory, FileName),
             // Exclusive: the file belongs to this process alone, and LiteDB skips cross-process locking.
             Connection = ConnectionType.Direct,
         };
-        return new PreferenceStore(new LiteDatabase(connection), time ?? TimeProvider.System);
+        try
+        {
+            return new PreferenceStore(new LiteDatabase(connection), lockFile, time ?? TimeProvider.System);
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Holds <c>DIR/preference.lock</c> exclusively (an OS file lock, released if the process dies), so a second
+    /// server on the same directory fails at start instead of corrupting the file both would write.
+    /// </summary>
+    private static FileStream AcquireLock(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "preference.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new StoreInUseException($"the store in '{dataDirectory}' is already open in another process (preference.lock is held): {e.Message}");
+        }
     }
 
     /// <summary>Flushes queued writes, checkpoints the log into the data file and closes it.</summary>
@@ -54,5 +84,6 @@ public sealed class PreferenceStore : IDisposable
         Writer.Dispose();
         _database.Checkpoint();
         _database.Dispose();
+        _lock.Dispose();
     }
 }

@@ -75,6 +75,34 @@ public sealed class AgreementReportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_campaign_annotation_listing_is_read_with_flips_from_metadata()
+    {
+        var humans = Write("humans.json", """
+            [{"taskId":"t1","annotatorId":"ann","annotatorKind":"human","ranking":[["a"],["b"]],"shownOrder":["a","b"]}]
+            """);
+        var judge = Write("judge.json", """
+            [{"taskId":"t1","annotatorId":"j","annotatorKind":"judge","ranking":[["b"],["a"]],"shownOrder":["a","b"],"metadata":{"order_flipped":"true"}}]
+            """);
+
+        var report = JudgeAgreementReport.Build(await LabelFileReader.ReadAsync(humans), await LabelFileReader.ReadAsync(judge));
+
+        Assert.Equal(0.0, report.Accuracy.Accuracy);
+        Assert.Equal(1.0, report.FlipRate);
+    }
+
+    [Fact]
+    public async Task The_same_annotator_labelling_a_task_twice_is_rejected_naming_the_file()
+    {
+        var path = Write("twice.jsonl", """
+            {"item":"1","annotator":"a","label":"first"}
+            {"item":"1","annotator":"a","label":"second"}
+            """);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => LabelFileReader.ReadAsync(path));
+        Assert.Contains("twice.jsonl", error.Message);
+        Assert.Contains("more than once", error.Message);
+    }
+
+    [Fact]
     public async Task A_failed_verdict_counts_as_a_miss()
     {
         var humans = Write("h.jsonl", """

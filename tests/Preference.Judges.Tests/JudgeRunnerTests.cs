@@ -120,7 +120,7 @@ public sealed class JudgeRunnerTests : IDisposable
         Assert.Equal("gpt-judge", record.AnnotatorId);
         Assert.Equal("fake-judge", record.Metadata!["model"]);
         Assert.Equal("0", record.Metadata["temperature"]);
-        Assert.Contains("pairwise-v1", record.Metadata["prompt_template"]);
+        Assert.Equal("pairwise-v1", record.Metadata["prompt_template"]);
         Assert.Equal(["t0/x", "t0/y"], record.ShownOrder);
     }
 

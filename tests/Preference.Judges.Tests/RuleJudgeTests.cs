@@ -65,6 +65,15 @@ public class RuleJudgeTests
         Assert.Equal("long > mid > short", Show(verdict));
     }
 
+    [Fact]
+    public async Task A_scoring_function_that_throws_fails_the_task_instead_of_the_run()
+    {
+        var judge = new DelegateJudge(new JudgeIdentity("fragile", "rule"), (_, r) => r.Text.Length > 5 ? throw new FormatException("too long") : 1);
+        var verdict = await judge.JudgeAsync(Three);
+        Assert.False(verdict.Succeeded);
+        Assert.Contains("too long", verdict.Failure);
+    }
+
     /// <summary>Stands in for the trained reward model, which lives in another project.</summary>
     private sealed class TableScorer(Dictionary<string, float> scores) : IRewardScorer
     {

@@ -208,4 +208,28 @@ public class CampaignQueueTests
         Assert.Equal(20, perTask.Count);
         Assert.All(perTask, g => Assert.Equal(2, g.Select(x => x.AnnotatorId).Distinct().Count()));
     }
+
+    [Fact]
+    public async Task Remaining_counts_only_open_tasks_the_annotator_has_not_seen_and_survive_a_restart()
+    {
+        using var test = new TestStore();
+        var campaign = await test.CampaignWithTasksAsync(3, overlap: 2);
+        var alice = await test.AnnotatorAsync("alice");
+        var bob = await test.AnnotatorAsync("bob");
+        var queue = test.Store.Campaigns.Get(campaign.Id);
+        var first = (await queue.NextAsync(alice.Id))!;
+        await queue.SubmitAsync(alice, RankAsShown(first));
+        Assert.Equal((2, 3), (queue.RemainingFor(alice.Id), queue.RemainingFor(bob.Id)));
+
+        var forBob = (await queue.NextAsync(bob.Id))!;
+        Assert.Equal(first.TaskId, forBob.TaskId);
+        await queue.SubmitAsync(bob, RankAsShown(forBob));
+        var skipped = (await queue.NextAsync(alice.Id))!;
+        await queue.SkipAsync(alice.Id, skipped.TaskId);
+        Assert.Equal((1, 2, 1), (queue.RemainingFor(alice.Id), queue.RemainingFor(bob.Id), queue.Progress().TasksDone));
+
+        var reopened = test.Reopen().Campaigns.Get(campaign.Id);
+        Assert.Equal((1, 2, 1), (reopened.RemainingFor(alice.Id), reopened.RemainingFor(bob.Id), reopened.Progress().TasksDone));
+        Assert.Equal(1, reopened.DoneBy(alice.Id));
+    }
 }

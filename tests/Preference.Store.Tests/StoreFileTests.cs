@@ -69,4 +69,12 @@ public class StoreFileTests
         Assert.Equal("value", error.Field);
         Assert.Empty(test.Store.Runs.Metrics(run.Id));
     }
+
+    [Fact]
+    public void A_second_open_of_the_same_directory_is_refused_while_the_first_holds_it()
+    {
+        using var test = new TestStore();
+        var error = Assert.Throws<Errors.StoreInUseException>(() => PreferenceStore.Open(test.Directory));
+        Assert.Contains("already open", error.Message);
+    }
 }

@@ -13,6 +13,7 @@ public static class GenerateCommand
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = "llama2.c .bin file or Hugging Face model directory (default: the bundled stories260K)" };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer file or directory (default: the one beside the model)" };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue", DefaultValueFactory = _ => "" };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate", DefaultValueFactory = _ => 128 };
         var temperature = new Option<double>("--temperature") { Description = "0 = greedy; higher = more random", DefaultValueFactory = _ => 0.8 };
@@ -23,14 +24,14 @@ public static class GenerateCommand
         var stop = new Option<string[]>("--stop") { Description = "Stop when this text appears (repeatable)", AllowMultipleArgumentsPerToken = false };
         var command = new Command("generate", "Generate text from a model")
         {
-            model, prompt, maxNewTokens, temperature, topK, topP, seed, samples, stop, RuntimeOptions.Device, RuntimeOptions.Threads,
+            model, tokenizer, prompt, maxNewTokens, temperature, topK, topP, seed, samples, stop, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of((parse, cancellationToken) =>
         {
             var device = RuntimeOptions.Apply(parse);
             int count = parse.GetValue(samples);
             if (count < 1) throw new CliException("--num-samples: must be at least 1");
-            using var bundle = ModelBundle.Load(parse.GetValue(model), device);
+            using var bundle = ModelBundle.Load(parse.GetValue(model), device, parse.GetValue(tokenizer), cancellationToken);
             var generator = new TextGenerator(bundle.Model, bundle.Tokenizer);
             var options = new GenerationOptions
             {

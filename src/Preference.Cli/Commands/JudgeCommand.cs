@@ -24,7 +24,7 @@ public static class JudgeCommand
 
         var command = new Command("judge", "Rank tasks with an AI, rule or reward-model judge")
         {
-            config, campaign, tasks, output, limit, ApiConnection.ServerOption, ApiConnection.TokenOption,
+            config, campaign, tasks, output, limit, ApiConnection.ServerOption, JudgeApi.TokenOption,
         };
         command.Subcommands.Add(JudgeAgreementCommand.Create());
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
@@ -49,7 +49,7 @@ public static class JudgeCommand
             }
             else
             {
-                using var http = ApiConnection.Create(parse);
+                using var http = JudgeApi.Create(parse);
                 var run = new CampaignJudgeRun(judge, new CampaignClient(http, campaignId!), log);
                 result = await run.RunAsync(parse.GetValue(limit), reporter, cancellationToken);
             }

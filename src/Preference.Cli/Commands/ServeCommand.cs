@@ -38,7 +38,14 @@ public static class ServeCommand
                 UiDirectory = parse.GetValue(ui)?.FullName,
                 RequestsPerSecondPerClient = parse.GetValue(rate),
             });
-            await PreferenceServer.BootstrapAdminAsync(app);
+            try
+            {
+                await PreferenceServer.BootstrapAdminAsync(app);
+            }
+            catch (Store.Errors.StoreInUseException e)
+            {
+                throw new Serving.CliException($"--data: {e.Message.Split(" (preference.lock")[0]}");
+            }
             // RunAsync stops on Ctrl+C/SIGTERM; disposing the host drains the writer and checkpoints the store.
             await app.RunAsync();
         }));

@@ -25,7 +25,7 @@ public static class LabelFileReader
         {
             throw new InvalidDataException($"{path}: not valid JSON: {e.Message}", e);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or KeyNotFoundException)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
@@ -34,6 +34,9 @@ public static class LabelFileReader
     private static LabelSet ReadJsonArray(string text)
     {
         using var doc = JsonDocument.Parse(text);
+        // GET /api/campaigns/{id}/annotations answers a JSON array of annotations: same records as the JSONL files.
+        if (doc.RootElement.EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } first && first.TryGetProperty("taskId", out _))
+            return ReadRecords(doc.RootElement.EnumerateArray().Select((e, i) => (i + 1, e)), "element");
         var rows = new List<(string, string, string)>();
         var failed = new HashSet<string>();
         int index = 0;
@@ -64,33 +67,34 @@ public static class LabelFileReader
         return new LabelSet(RatingTable.FromRows(rows), failed, new Dictionary<string, bool>());
     }
 
-    private static LabelSet ReadJsonLines(string text)
+    private static LabelSet ReadJsonLines(string text) =>
+        ReadRecords(text.Split('\n').Select((line, i) => (Line: i + 1, Text: line)).Where(l => !string.IsNullOrWhiteSpace(l.Text)).Select(l =>
+        {
+            try { return (l.Line, JsonDocument.Parse(l.Text).RootElement); }
+            catch (JsonException e) { throw new InvalidDataException($"line {l.Line} is not JSON: {e.Message}"); }
+        }), "line");
+
+    private static LabelSet ReadRecords(IEnumerable<(int Number, JsonElement Record)> records, string unit)
     {
         var rows = new List<(string, string, string)>();
         var failed = new HashSet<string>();
         var flipped = new Dictionary<string, bool>();
-        var lines = text.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        foreach (var (number, line) in records)
         {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            JsonElement line;
-            try { line = JsonDocument.Parse(lines[i]).RootElement; }
-            catch (JsonException e) { throw new InvalidDataException($"line {i + 1} is not JSON: {e.Message}"); }
-
             if (line.TryGetProperty("label", out var label))
             {
-                rows.Add((Required(line, "item", i), Required(line, "annotator", i), Scalar(label)));
+                rows.Add((Required(line, "item", unit, number), Required(line, "annotator", unit, number), Scalar(label)));
                 continue;
             }
-            var task = Required(line, "taskId", i);
-            var annotator = Required(line, "annotatorId", i);
+            var task = Required(line, "taskId", unit, number);
+            var annotator = Required(line, "annotatorId", unit, number);
             if (line.TryGetProperty("failure", out var failure) && failure.ValueKind == JsonValueKind.String)
             {
                 failed.Add(task);
                 continue;
             }
             if (!line.TryGetProperty("ranking", out var rankingJson))
-                throw new InvalidDataException($"line {i + 1} has no 'ranking', 'failure' or 'label'");
+                throw new InvalidDataException($"{unit} {number} has no 'ranking', 'failure' or 'label'");
             var ranking = rankingJson.Deserialize<Ranking>(PreferenceJson.Options)!;
             var ids = ranking.ResponseIds.Order(StringComparer.Ordinal).ToList();
             bool pairwise = ids.Count == 2;
@@ -99,11 +103,20 @@ public static class LabelFileReader
                 {
                     var item = pairwise ? task : $"{task}:{ids[a]}|{ids[b]}";
                     rows.Add((item, annotator, PairLabels.FromRanking(ranking, ids[a], ids[b])));
-                    if (line.TryGetProperty("orderFlipped", out var f) && f.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                        flipped[item] = f.GetBoolean();
+                    if (OrderFlipped(line) is { } f) flipped[item] = f;
                 }
         }
         return new LabelSet(RatingTable.FromRows(rows), failed, flipped);
+    }
+
+    /// <summary>A verdict log says orderFlipped; an annotation stored by a campaign judge run says metadata.order_flipped.</summary>
+    private static bool? OrderFlipped(JsonElement line)
+    {
+        if (line.TryGetProperty("orderFlipped", out var f) && f.ValueKind is JsonValueKind.True or JsonValueKind.False) return f.GetBoolean();
+        if (line.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object &&
+            metadata.TryGetProperty("order_flipped", out var m) && m.ValueKind == JsonValueKind.String)
+            return m.GetString() == "true";
+        return null;
     }
 
     private static string? PandaLmLabel(string value) => value.Trim().ToLowerInvariant() switch
@@ -114,10 +127,10 @@ public static class LabelFileReader
         _ => null,
     };
 
-    private static string Required(JsonElement line, string name, int index) =>
+    private static string Required(JsonElement line, string name, string unit, int number) =>
         line.TryGetProperty(name, out var value) && Scalar(value) is { Length: > 0 } s
             ? s
-            : throw new InvalidDataException($"line {index + 1} has no '{name}'");
+            : throw new InvalidDataException($"{unit} {number} has no '{name}'");
 
     private static string Scalar(JsonElement value) => value.ValueKind switch
     {

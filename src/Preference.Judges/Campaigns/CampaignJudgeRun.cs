@@ -30,7 +30,7 @@ public sealed class CampaignJudgeRun(IJudge judge, CampaignClient campaign, IVer
 
             if (verdict.Ranking is { } ranking)
             {
-                var metadata = new Dictionary<string, string>(judge.Identity.ToMetadata()) { ["attempts"] = verdict.Attempts.ToString() };
+                var metadata = new Dictionary<string, string>(record.Metadata!) { ["attempts"] = verdict.Attempts.ToString() };
                 if (verdict.OrderFlipped is { } f) metadata["order_flipped"] = f ? "true" : "false";
                 var stored = await campaign.SubmitAsync(offer.TaskId, ranking, verdict.Rationale, metadata,
                     (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken);

@@ -55,7 +55,7 @@ public sealed class ChatJudge : IJudge
                 return await AskOnceAsync(prompt, token);
             }, cancellationToken);
             var byId = new Ranking(ranking.Tiers.Select(t => (IReadOnlyList<string>)t.Select(l => prompt.IdByLabel[l]).ToList()).ToList());
-            return JudgeVerdict.Ranked(task, Identity, byId, $"[{prompt.TemplateVersion}] {reply.Trim()}", attempts);
+            return JudgeVerdict.Ranked(task, Identity, byId, reply.Trim(), attempts) with { PromptTemplate = prompt.TemplateVersion };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -63,7 +63,7 @@ public sealed class ChatJudge : IJudge
         }
         catch (Exception e)
         {
-            return JudgeVerdict.Failed(task, Identity, Describe(e, attempts), attempts);
+            return JudgeVerdict.Failed(task, Identity, Describe(e, attempts), attempts) with { PromptTemplate = prompt.TemplateVersion };
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class PositionBalancedJudge(IJudge inner, OrderDisagreement policy
         {
             var failures = new[] { ("given order", forward), ("reversed order", backward) }
                 .Where(r => r.Item2.Ranking is null).Select(r => $"{r.Item1}: {r.Item2.Failure}");
-            return JudgeVerdict.Failed(task, Identity, string.Join("; ", failures), attempts);
+            return JudgeVerdict.Failed(task, Identity, string.Join("; ", failures), attempts) with { PromptTemplate = forward.PromptTemplate };
         }
 
         bool flipped = OrderCombiner.Disagree(forward.Ranking, backward.Ranking);
@@ -32,7 +32,7 @@ public sealed class PositionBalancedJudge(IJudge inner, OrderDisagreement policy
         var combined = OrderCombiner.Combine(forward.Ranking, backward.Ranking, policy);
         if (combined is null)
             return JudgeVerdict.Failed(task, Identity, "the verdict changed when the responses were shown in reverse order", attempts)
-                with { OrderFlipped = true, Rationale = rationale };
-        return JudgeVerdict.Ranked(task, Identity, combined, rationale, attempts) with { OrderFlipped = flipped };
+                with { OrderFlipped = true, Rationale = rationale, PromptTemplate = forward.PromptTemplate };
+        return JudgeVerdict.Ranked(task, Identity, combined, rationale, attempts) with { OrderFlipped = flipped, PromptTemplate = forward.PromptTemplate };
     }
 }

@@ -10,7 +10,16 @@ public sealed class DelegateJudge(JudgeIdentity identity, Func<JudgeTask, Candid
     public Task<JudgeVerdict> JudgeAsync(JudgeTask task, CancellationToken cancellationToken = default)
     {
         if (task.Validate() is { } problem) return Task.FromResult(JudgeVerdict.Failed(task, Identity, problem));
-        var scores = task.Responses.Select(r => (r.Id, score(task, r))).ToList();
+        List<(string Id, double)> scores;
+        try
+        {
+            scores = task.Responses.Select(r => (r.Id, score(task, r))).ToList();
+        }
+        catch (Exception e)
+        {
+            // A rule that breaks on one task must not end the whole run; the task is recorded as failed.
+            return Task.FromResult(JudgeVerdict.Failed(task, Identity, $"the scoring function threw {e.GetType().Name}: {e.Message}"));
+        }
         if (scores.Any(s => double.IsNaN(s.Item2)))
             return Task.FromResult(JudgeVerdict.Failed(task, Identity, "the scoring function returned NaN"));
         var ranking = ScoreRanking.FromScores(scores, tieTolerance);

@@ -31,7 +31,9 @@ public sealed record VerdictRecord
         Ranking = verdict.Ranking,
         Rationale = verdict.Rationale.Length > 0 ? verdict.Rationale : null,
         ShownOrder = task.Responses.Select(r => r.Id).ToList(),
-        Metadata = judge.ToMetadata(),
+        Metadata = verdict.PromptTemplate is { } template
+            ? new Dictionary<string, string>(judge.ToMetadata()) { ["prompt_template"] = template }
+            : judge.ToMetadata(),
         OrderFlipped = verdict.OrderFlipped,
         Failure = verdict.Failure,
         Attempts = verdict.Attempts,

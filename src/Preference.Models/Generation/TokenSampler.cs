@@ -35,7 +35,11 @@ public sealed class TokenSampler(GenerationOptions options, torch.Generator? gen
             var drop = (probabilities.cumsum(-1) - probabilities).gt(options.TopP);
             filtered = filtered.scatter(-1, order, sorted.masked_fill(drop, float.NegativeInfinity));
         }
-        var tokens = filtered.softmax(-1).multinomial(1, generator: generator);
+        // Inverse-CDF sampling: one uniform draw per row located in the cumulative distribution. On the CPU this is
+        // several times cheaper than multinomial for a batch, and just as exact.
+        var cumulative = filtered.softmax(-1).cumsum(-1);
+        var uniform = rand([logits.shape[0], 1], generator: generator, device: logits.device) * cumulative.narrow(-1, cumulative.shape[^1] - 1, 1);
+        var tokens = searchsorted(cumulative, uniform, right: true).clamp_max(logits.shape[^1] - 1);
         return (tokens.squeeze(-1), logProbs.gather(-1, tokens).squeeze(-1));
     }
 }

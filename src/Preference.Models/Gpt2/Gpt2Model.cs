@@ -129,14 +129,17 @@ public sealed class Gpt2LMHeadModel : CausalLanguageModel
     readonly Gpt2Backbone transformer;
     readonly nn.Module<Tensor, Tensor>? lm_head;
 
-    public Gpt2LMHeadModel(Gpt2Config config) : base(nameof(Gpt2LMHeadModel))
+    public Gpt2LMHeadModel(Gpt2Config config) : this(config, initialize: true) { }
+
+    /// <summary>Without GPT-2's initialisation, for a model whose every weight a checkpoint is about to overwrite.</summary>
+    internal Gpt2LMHeadModel(Gpt2Config config, bool initialize) : base(nameof(Gpt2LMHeadModel))
     {
         config.Validate("config");
         Config = config;
         transformer = new Gpt2Backbone(config);
         if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.NEmbd, config.VocabSize, hasBias: false);
         RegisterComponents();
-        InitializeWeights();
+        if (initialize) InitializeWeights();
     }
 
     public Gpt2Config Config { get; }

@@ -13,12 +13,12 @@ namespace Preference.Models.Llama;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight;
-    readonly double _eps;
+    readonly Scalar _eps; // created once: a double converted per call would allocate a native Scalar every time
 
     public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
     {
         weight = nn.Parameter(ones(size));
-        _eps = eps;
+        _eps = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -26,7 +26,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         // Statistics in fp32 even for half-precision weights, as the reference implementations do.
         var x32 = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
-        var normed = x32 * (x32.square().mean([-1L], keepdim: true) + _eps).rsqrt();
+        var normed = x32 * x32.square().mean([-1L], keepdim: true).add_(_eps).rsqrt_();
         return weight * (x.dtype == ScalarType.Float32 ? normed : normed.to(x.dtype));
     }
 }
@@ -52,14 +52,14 @@ public sealed class Attention : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, RotaryEmbedding rotary, Tensor cos, Tensor sin, DecoderContext context)
+    public Tensor Forward(Tensor x, RotaryEmbedding rotary, RotaryTables rotations, DecoderContext context)
     {
         long batch = x.shape[0], steps = x.shape[1];
         var q = q_proj.forward(x).view(batch, steps, _heads, _headDim).transpose(1, 2);
         var k = k_proj.forward(x).view(batch, steps, _kvHeads, _headDim).transpose(1, 2);
         var v = v_proj.forward(x).view(batch, steps, _kvHeads, _headDim).transpose(1, 2);
-        q = rotary.Apply(q, cos, sin);
-        k = rotary.Apply(k, cos, sin);
+        q = rotary.Apply(q, rotations);
+        k = rotary.Apply(k, rotations);
 
         if (context.Cache is { } cache)
         {
@@ -67,13 +67,23 @@ public sealed class Attention : nn.Module
                 throw new InvalidOperationException("a multi-token step on a filled cache needs an attention bias");
             (k, v) = cache.Append(_layerIndex, k, v);
         }
+        double dropout = training ? _dropout : 0.0;
+        if (_kvHeads != _heads && steps == 1)
+        {
+            // Decoding one token: the query heads sharing a key/value head become that head's "query positions", so
+            // the cache is read as it is instead of being copied once per shared head. The bias is per key, so it
+            // broadcasts over them unchanged.
+            var grouped = F.scaled_dot_product_attention(q.view(batch, _kvHeads, _heads / _kvHeads, _headDim), k, v,
+                context.AttentionBias, dropout, false);
+            return o_proj.forward(grouped.reshape(batch, 1, _heads * _headDim));
+        }
         if (_kvHeads != _heads)
         {
             // Grouped-query attention: query head h reads key/value head h / (heads / kvHeads).
             k = k.repeat_interleave(_heads / _kvHeads, 1);
             v = v.repeat_interleave(_heads / _kvHeads, 1);
         }
-        var y = F.scaled_dot_product_attention(q, k, v, context.AttentionBias, training ? _dropout : 0.0, context.IsCausal);
+        var y = F.scaled_dot_product_attention(q, k, v, context.AttentionBias, dropout, context.IsCausal);
         return o_proj.forward(y.transpose(1, 2).reshape(batch, steps, _heads * _headDim));
     }
 }
@@ -109,9 +119,9 @@ public sealed class DecoderLayer : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, RotaryEmbedding rotary, Tensor cos, Tensor sin, DecoderContext context)
+    public Tensor Forward(Tensor x, RotaryEmbedding rotary, RotaryTables rotations, DecoderContext context)
     {
-        x = x + self_attn.Forward(input_layernorm.forward(x), rotary, cos, sin, context);
+        x = x + self_attn.Forward(input_layernorm.forward(x), rotary, rotations, context);
         return x + mlp.forward(post_attention_layernorm.forward(x));
     }
 }
@@ -137,9 +147,9 @@ public sealed class LlamaBackbone : nn.Module
     public Tensor Forward(Tensor inputIds, DecoderContext context)
     {
         var x = embed_tokens.forward(inputIds);
-        var (cos, sin) = rotary_emb.At(context.PositionIds, x.dtype);
+        var rotations = rotary_emb.At(context.PositionIds, x.dtype);
         foreach (var layer in layers)
-            x = layer.Forward(x, rotary_emb, cos, sin, context);
+            x = layer.Forward(x, rotary_emb, rotations, context);
         context.Cache?.Advance(inputIds.shape[1]);
         return norm.forward(x);
     }

@@ -14,7 +14,7 @@ public sealed class HuggingFaceGpt2 : HuggingFaceArchitecture
     {
         var config = ModelConfigJson.Read<Gpt2Config>(configPath);
         config.Validate(configPath);
-        return new Gpt2LMHeadModel(config);
+        return new Gpt2LMHeadModel(config, initialize: false);
     }
 
     public override bool Handles(CausalLanguageModel model) => model is Gpt2LMHeadModel;

@@ -100,7 +100,7 @@ public sealed class SafetensorsFile : IDisposable
             if (entry.End > dataLength)
                 throw new ModelFormatException(path,
                     $"truncated or corrupt: tensor '{entry.Name}' ends at data byte {entry.End}, the file holds {dataLength} data bytes");
-            entries.Add(entry.Name, entry);
+            if (!entries.TryAdd(entry.Name, entry)) throw new ModelFormatException(path, $"tensor '{entry.Name}' appears twice in the header");
         }
         return (entries, metadata);
     }

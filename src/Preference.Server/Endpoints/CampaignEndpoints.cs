@@ -77,7 +77,7 @@ public static class CampaignEndpoints
 
     private static AnnotatorCampaignView Mine(CampaignQueue queue, string annotatorId) => new(
         queue.Campaign.Id, queue.Campaign.Name, queue.Campaign.Guidelines, queue.Campaign.ResponsesPerTask,
-        queue.Progress().PerAnnotator.GetValueOrDefault(annotatorId), queue.RemainingFor(annotatorId));
+        queue.DoneBy(annotatorId), queue.RemainingFor(annotatorId));
 
     private static CampaignView View(CampaignQueue queue)
     {

@@ -29,7 +29,7 @@ public static class TaskEndpoints
         var queue = Open(store, campaignId, me);
         var offer = await queue.NextAsync(me, cancellationToken);
         if (offer is null) return Results.NoContent();
-        return Results.Ok(new NextTaskResponse(offer, queue.Progress().PerAnnotator.GetValueOrDefault(me), queue.RemainingFor(me)));
+        return Results.Ok(new NextTaskResponse(offer, queue.DoneBy(me), queue.RemainingFor(me)));
     }
 
     private static async Task<IResult> Skip(string campaignId, string taskId, HttpContext context, PreferenceStore store)

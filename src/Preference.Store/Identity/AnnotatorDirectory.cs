@@ -11,18 +11,21 @@ public sealed class AnnotatorDirectory
     private readonly TimeProvider _time;
     // Token checks run on every request; the directory is small, so keep it in memory keyed by token hash.
     private readonly ConcurrentDictionary<string, Annotator> _byTokenHash;
+    private readonly ConcurrentDictionary<string, Annotator> _byId;
 
     public AnnotatorDirectory(PreferenceCollections collections, StoreWriter writer, TimeProvider time)
     {
         _collections = collections;
         _writer = writer;
         _time = time;
-        _byTokenHash = new ConcurrentDictionary<string, Annotator>(collections.Annotators.All().ToDictionary(a => a.TokenHash));
+        var all = collections.Annotators.All().ToList();
+        _byTokenHash = new ConcurrentDictionary<string, Annotator>(all.ToDictionary(a => a.TokenHash));
+        _byId = new ConcurrentDictionary<string, Annotator>(all.ToDictionary(a => a.Id));
     }
 
     public IReadOnlyList<Annotator> All() => _byTokenHash.Values.OrderBy(a => a.CreatedAt).ToList();
 
-    public Annotator? Get(string id) => _byTokenHash.Values.FirstOrDefault(a => a.Id == id);
+    public Annotator? Get(string id) => _byId.GetValueOrDefault(id);
 
     public Annotator? Authenticate(string token) => _byTokenHash.GetValueOrDefault(AccessToken.Hash(token));
 
@@ -45,6 +48,11 @@ public sealed class AnnotatorDirectory
         };
         if (!_byTokenHash.TryAdd(annotator.TokenHash, annotator))
             throw new InvalidOperationException("that token is already in use");
+        if (!_byId.TryAdd(annotator.Id, annotator))
+        {
+            _byTokenHash.TryRemove(annotator.TokenHash, out _);
+            throw new Errors.StoreConflictException($"annotator '{annotator.Id}' was created at the same moment; retry");
+        }
         try
         {
             await _writer.WriteAsync(() => _collections.Annotators.Upsert(annotator));
@@ -52,6 +60,7 @@ public sealed class AnnotatorDirectory
         catch
         {
             _byTokenHash.TryRemove(annotator.TokenHash, out _);
+            _byId.TryRemove(annotator.Id, out _);
             throw;
         }
         return new IssuedToken(annotator, token);

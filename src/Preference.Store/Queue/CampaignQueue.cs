@@ -21,6 +21,9 @@ public sealed class CampaignQueue
     // An annotator holds at most one live reservation per campaign (next returns it again), so index it.
     private readonly Dictionary<string, TaskState> _heldBy = [];
     private int _annotations;
+    private int _tasksDone;
+    // How many still-open tasks each annotator has already submitted or skipped: remaining = open - this.
+    private readonly Dictionary<string, int> _seenOpen = [];
     private long _nextSequence;
 
     internal CampaignQueue(Campaign campaign, PreferenceCollections collections, StoreWriter writer, TimeProvider time)
@@ -48,15 +51,16 @@ public sealed class CampaignQueue
                 if (!_heldBy.TryGetValue(a.AnnotatorId, out var other) || other.Reserved[a.AnnotatorId].ReservedAt < a.ReservedAt)
                     _heldBy[a.AnnotatorId] = state;
             }
-            else if (a.State == AssignmentState.Skipped) state.Skipped.Add(a.AnnotatorId);
+            else if (a.State == AssignmentState.Skipped)
+            {
+                state.Skipped.Add(a.AnnotatorId);
+                Bump(_seenOpen, a.AnnotatorId, +1);
+            }
         }
         foreach (var annotation in _collections.Annotations.FindBy("campaignId", Campaign.Id).OrderBy(a => a.SubmittedAt))
         {
             if (!_tasks.TryGetValue(annotation.TaskId, out var state)) continue;
-            _open.Remove(state);
-            state.Submitted.Add(annotation.AnnotatorId);
-            state.Reserved.Remove(annotation.AnnotatorId);
-            Reopen(state);
+            MarkSubmitted(state, annotation.AnnotatorId);
             CountSubmission(annotation);
         }
     }
@@ -86,7 +90,10 @@ public sealed class CampaignQueue
     /// The next task for <paramref name="annotatorId"/>: their own unexpired reservation if they have one (a reload
     /// loses nothing), else the open task closest to its overlap that they have never seen. Null when none is left.
     /// </summary>
-    public async Task<TaskOffer?> NextAsync(string annotatorId, CancellationToken cancellationToken = default)
+    public Task<TaskOffer?> NextAsync(string annotatorId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Next(annotatorId));
+
+    private TaskOffer? Next(string annotatorId)
     {
         if (!Campaign.Allows(annotatorId)) throw new StoreNotFoundException($"campaign '{Campaign.Id}' is not open to you");
         Assignment assignment;
@@ -97,7 +104,11 @@ public sealed class CampaignQueue
             var now = _time.GetUtcNow();
             if (_heldBy.TryGetValue(annotatorId, out var held)
                 && held.Reserved.TryGetValue(annotatorId, out var live) && live.ExpiresAt > now)
-                return Offer(held, live);
+            {
+                chosen = held;
+                assignment = live;
+                goto offer;
+            }
 
             chosen = _open.FirstOrDefault(t => !t.HasSeen(annotatorId)
                 && t.Submitted.Count + t.ActiveReservationsExcept(annotatorId, now) < Campaign.Overlap)!;
@@ -120,19 +131,17 @@ public sealed class CampaignQueue
             chosen.Reserved[annotatorId] = assignment;
             _heldBy[annotatorId] = chosen;
         }
-        try
-        {
-            await _writer.WriteAsync(() => _collections.Assignments.Upsert(assignment)).WaitAsync(cancellationToken);
-        }
-        catch
+        // The reservation is queued for the writer but not awaited: losing it in a crash only returns the task to
+        // the queue, and the writer commits in order, so it is on disk before any submission that follows it.
+        _ = _writer.WriteAsync(() => _collections.Assignments.Upsert(assignment)).ContinueWith(failed =>
         {
             lock (_lock)
             {
                 if (previous is null) chosen.Reserved.Remove(annotatorId);
                 else chosen.Reserved[annotatorId] = previous;
             }
-            throw;
-        }
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        offer:
         return Offer(chosen, assignment);
     }
 
@@ -149,6 +158,7 @@ public sealed class CampaignQueue
                 throw new StoreConflictException($"task '{taskId}' is not reserved by you");
             skipped = reserved with { State = AssignmentState.Skipped };
             state.Skipped.Add(annotatorId);
+            Bump(_seenOpen, annotatorId, +1);
         }
         try
         {
@@ -159,6 +169,7 @@ public sealed class CampaignQueue
             lock (_lock)
             {
                 state.Skipped.Remove(annotatorId);
+                Bump(_seenOpen, annotatorId, -1);
                 state.Reserved[annotatorId] = skipped with { State = AssignmentState.Reserved };
             }
             throw;
@@ -195,10 +206,7 @@ public sealed class CampaignQueue
                 SubmittedAt = _time.GetUtcNow(),
             };
             done = reserved with { State = AssignmentState.Submitted };
-            _open.Remove(state);
-            state.Reserved.Remove(annotator.Id);
-            state.Submitted.Add(annotator.Id);
-            Reopen(state);
+            MarkSubmitted(state, annotator.Id);
         }
         try
         {
@@ -212,10 +220,8 @@ public sealed class CampaignQueue
         {
             lock (_lock)
             {
-                _open.Remove(state);
-                state.Submitted.Remove(annotator.Id);
+                UnmarkSubmitted(state, annotator.Id);
                 state.Reserved[annotator.Id] = done with { State = AssignmentState.Reserved };
-                Reopen(state);
             }
             throw;
         }
@@ -260,8 +266,7 @@ public sealed class CampaignQueue
     {
         lock (_lock)
         {
-            int done = _tasks.Values.Count(t => t.Submitted.Count >= Campaign.Overlap);
-            return new CampaignProgress(Campaign.Id, _tasks.Count, done, _annotations, new Dictionary<string, int>(_countByAnnotator));
+            return new CampaignProgress(Campaign.Id, _tasks.Count, _tasksDone, _annotations, new Dictionary<string, int>(_countByAnnotator));
         }
     }
 
@@ -269,16 +274,59 @@ public sealed class CampaignQueue
     public int RemainingFor(string annotatorId)
     {
         lock (_lock)
-            return _open.Count(t => !t.HasSeen(annotatorId));
+            return _tasks.Count - _tasksDone - _seenOpen.GetValueOrDefault(annotatorId);
+    }
+
+    /// <summary>Tasks this annotator has submitted in this campaign.</summary>
+    public int DoneBy(string annotatorId)
+    {
+        lock (_lock)
+            return _countByAnnotator.GetValueOrDefault(annotatorId);
     }
 
     private TaskState FindTask(string taskId) =>
         _tasks.TryGetValue(taskId, out var state) ? state : throw new StoreNotFoundException($"task '{taskId}' is not in campaign '{Campaign.Id}'");
 
-    private void Reopen(TaskState state)
+    /// <summary>Records a submission in memory, moving the task in (or out of) the open set; call under the lock.</summary>
+    private void MarkSubmitted(TaskState state, string annotatorId)
     {
+        _open.Remove(state);
+        state.Reserved.Remove(annotatorId);
+        if (!state.Submitted.Add(annotatorId)) return;
+        if (state.Submitted.Count > Campaign.Overlap) return; // a late submission on a task already closed
+        if (!state.Skipped.Contains(annotatorId)) Bump(_seenOpen, annotatorId, +1);
+        if (state.Submitted.Count < Campaign.Overlap)
+        {
+            _open.Add(state);
+            return;
+        }
+        if (state.Submitted.Count == Campaign.Overlap)
+        {
+            _tasksDone++;
+            foreach (var seen in state.Submitted.Union(state.Skipped)) Bump(_seenOpen, seen, -1);
+            state.Content = null;
+        }
+    }
+
+    private void UnmarkSubmitted(TaskState state, string annotatorId)
+    {
+        if (state.Submitted.Count > Campaign.Overlap)
+        {
+            state.Submitted.Remove(annotatorId);
+            return;
+        }
+        _open.Remove(state);
+        if (state.Submitted.Count == Campaign.Overlap)
+        {
+            _tasksDone--;
+            foreach (var seen in state.Submitted.Union(state.Skipped)) Bump(_seenOpen, seen, +1);
+        }
+        state.Submitted.Remove(annotatorId);
+        if (!state.Skipped.Contains(annotatorId)) Bump(_seenOpen, annotatorId, -1);
         if (state.Submitted.Count < Campaign.Overlap) _open.Add(state);
     }
+
+    private static void Bump(Dictionary<string, int> counts, string key, int by) => counts[key] = counts.GetValueOrDefault(key) + by;
 
     private void CountSubmission(Annotation annotation)
     {
@@ -290,18 +338,24 @@ public sealed class CampaignQueue
 
     private TaskOffer Offer(TaskState state, Assignment assignment)
     {
-        var completions = assignment.ShownOrder
-            .Select(id => _collections.Completions.Get(id) ?? throw new InvalidDataException($"completion '{id}' is missing"))
-            .Select(c => new ShownCompletion(c.Id, c.Text, c.Messages))
-            .ToList();
+        var content = state.Content ??= LoadContent(state.Task);
         return new TaskOffer
         {
             TaskId = state.Task.Id,
             CampaignId = Campaign.Id,
             AssignmentId = assignment.Id,
-            Prompt = _collections.Prompts.Get(state.Task.PromptId) ?? throw new InvalidDataException($"prompt '{state.Task.PromptId}' is missing"),
-            Completions = completions,
+            Prompt = content.Prompt,
+            Completions = assignment.ShownOrder.Select(id => content.Completions[id]).ToList(),
             ExpiresAt = assignment.ExpiresAt,
         };
+    }
+
+    private TaskContent LoadContent(AnnotationTask task)
+    {
+        var prompt = _collections.Prompts.Get(task.PromptId) ?? throw new InvalidDataException($"prompt '{task.PromptId}' is missing");
+        var completions = task.CompletionIds
+            .Select(id => _collections.Completions.Get(id) ?? throw new InvalidDataException($"completion '{id}' is missing"))
+            .ToDictionary(c => c.Id, c => new ShownCompletion(c.Id, c.Text, c.Messages));
+        return new TaskContent(prompt, completions);
     }
 }

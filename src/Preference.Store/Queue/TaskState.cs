@@ -15,4 +15,7 @@ internal sealed class TaskState(AnnotationTask task)
         Reserved.Count(r => r.Key != annotatorId && r.Value.ExpiresAt > now);
 
     public bool HasSeen(string annotatorId) => Submitted.Contains(annotatorId) || Skipped.Contains(annotatorId);
+
+    /// <summary>Prompt and completions, read once when first offered and dropped when the task closes.</summary>
+    public TaskContent? Content { get; set; }
 }

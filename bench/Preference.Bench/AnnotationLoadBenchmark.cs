@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Preference.Server;
+using Preference.Store;
+
+namespace Preference.Bench;
+
+/// <summary>
+/// Annotation server under load on loopback: N concurrent annotators fetch a task and submit a ranking in a loop
+/// for a fixed time against the real server (Kestrel + LiteDB, durable acknowledgements). Afterwards the store is
+/// checked: every acknowledged submission stored exactly once, none lost or duplicated, no task over its overlap.
+/// Args: [annotators=32] [seconds=30] [tasks=60000] [overlap=2]
+/// </summary>
+public sealed class AnnotationLoadBenchmark : IBenchmark
+{
+    private const string AdminToken = "pref_bench_admin";
+
+    public string Name => "annotation-load";
+    public string Description => "submissions/s and p99 latency of 32 annotators fetching+submitting for 30 s (loopback)";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        int annotators = args.Length > 0 ? int.Parse(args[0]) : 32;
+        int seconds = args.Length > 1 ? int.Parse(args[1]) : 30;
+        int tasks = args.Length > 2 ? int.Parse(args[2]) : 60_000;
+        int overlap = args.Length > 3 ? int.Parse(args[3]) : 2;
+        var data = Directory.CreateTempSubdirectory("pref-bench").FullName;
+        try
+        {
+            await RunAsync(data, annotators, seconds, tasks, overlap, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task RunAsync(string data, int annotators, int seconds, int tasks, int overlap, CancellationToken cancellationToken)
+    {
+        var app = PreferenceServer.Build(
+            new ServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", AdminToken = AdminToken, RequestsPerSecondPerClient = 1_000_000 },
+            b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync(cancellationToken);
+        await PreferenceServer.BootstrapAdminAsync(app);
+        var baseAddress = new Uri(app.Urls.First());
+        using var admin = Client(baseAddress, AdminToken);
+
+        var created = await admin.PostAsJsonAsync("/api/campaigns", new { name = "load", overlap, responsesPerTask = 4 }, cancellationToken);
+        created.EnsureSuccessStatusCode();
+        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("campaign").GetProperty("id").GetString()!;
+        var importTimer = Stopwatch.StartNew();
+        var jsonl = new StringBuilder();
+        for (int i = 0; i < tasks; i++)
+            jsonl.Append(JsonSerializer.Serialize(new { prompt = $"Prompt {i}: explain something.", completions = Enumerable.Range(0, 4).Select(j => $"Answer {j} to prompt {i}, a few words long.") })).Append('\n');
+        (await admin.PostAsync($"/api/campaigns/{campaign}/import", new StringContent(jsonl.ToString(), Encoding.UTF8, "application/jsonl"), cancellationToken)).EnsureSuccessStatusCode();
+        double importSeconds = importTimer.Elapsed.TotalSeconds;
+
+        var tokens = new List<string>();
+        for (int i = 0; i < annotators; i++)
+        {
+            var response = await admin.PostAsJsonAsync("/api/annotators", new { name = $"annotator {i}" }, cancellationToken);
+            tokens.Add((await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("token").GetString()!);
+        }
+
+        var submitLatencies = new ConcurrentBag<double>();
+        var nextLatencies = new ConcurrentBag<double>();
+        var acknowledged = new ConcurrentBag<string>();
+        int errors = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+        var workers = tokens.Select(token => Task.Run(async () =>
+        {
+            using var client = Client(baseAddress, token);
+            var rng = new Random(token.GetHashCode());
+            while (!stop.IsCancellationRequested)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                using var next = await client.PostAsync($"/api/campaigns/{campaign}/next", null, CancellationToken.None);
+                nextLatencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (next.StatusCode == HttpStatusCode.NoContent) return;
+                if (!next.IsSuccessStatusCode) { Interlocked.Increment(ref errors); continue; }
+                var task = (await next.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None)).GetProperty("task");
+                var ids = task.GetProperty("completions").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).OrderBy(_ => rng.Next()).ToArray();
+                string[][] ranking = [[ids[0]], [ids[1], ids[2]], [ids[3]]];
+                long t1 = Stopwatch.GetTimestamp();
+                using var submit = await client.PostAsJsonAsync($"/api/campaigns/{campaign}/annotations",
+                    new { taskId = task.GetProperty("taskId").GetString(), ranking, timeSpentMs = 1000 }, CancellationToken.None);
+                submitLatencies.Add(Stopwatch.GetElapsedTime(t1).TotalMilliseconds);
+                if (submit.StatusCode == HttpStatusCode.Created)
+                    acknowledged.Add((await submit.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None)).GetProperty("id").GetString()!);
+                else Interlocked.Increment(ref errors);
+            }
+        }, CancellationToken.None)).ToList();
+        await Task.WhenAll(workers);
+        double elapsed = clock.Elapsed.TotalSeconds;
+
+        var store = app.Services.GetRequiredService<PreferenceStore>();
+        var stored = store.Collections.Annotations.FindBy("campaignId", campaign).ToList();
+        var storedIds = stored.Select(a => a.Id).ToHashSet();
+        int lost = acknowledged.Count(id => !storedIds.Contains(id));
+        int duplicated = acknowledged.Count - acknowledged.Distinct().Count() + stored.Count - storedIds.Count;
+        int overOverlap = stored.GroupBy(a => a.TaskId).Count(g => g.Count() > overlap);
+        int unacknowledgedStored = stored.Count - acknowledged.Distinct().Count();
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+
+        var submits = submitLatencies.Order().ToArray();
+        var nexts = nextLatencies.Order().ToArray();
+        Console.WriteLine($"# annotation-load on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, server and clients in one process on loopback");
+        Console.WriteLine("| what | size | threads | number | unit |");
+        Console.WriteLine("|---|---|---|---|---|");
+        string size = $"{tasks} tasks, k=4, overlap {overlap}";
+        Row("import (JSONL upload, one transaction)", $"{tasks} tasks", 1, tasks / importSeconds, "tasks/s");
+        Row("submissions acknowledged", size, annotators, acknowledged.Count / elapsed, "submissions/s");
+        Row("fetch+submit cycles", size, annotators, submits.Length / elapsed, "cycles/s");
+        Row("submit latency p50", size, annotators, Percentile(submits, 0.50), "ms");
+        Row("submit latency p99", size, annotators, Percentile(submits, 0.99), "ms");
+        Row("next-task latency p50", size, annotators, Percentile(nexts, 0.50), "ms");
+        Row("next-task latency p99", size, annotators, Percentile(nexts, 0.99), "ms");
+        Row("acknowledged submissions", size, annotators, acknowledged.Count, "count");
+        Row("stored annotations", size, annotators, stored.Count, "count");
+        Row("lost (acknowledged, not stored)", size, annotators, lost, "count");
+        Row("duplicated", size, annotators, duplicated, "count");
+        Row("stored without acknowledgement", size, annotators, unacknowledgedStored, "count");
+        Row("tasks over their overlap", size, annotators, overOverlap, "count");
+        Row("errors (non-2xx)", size, annotators, errors, "count");
+
+        void Row(string what, string sizeText, int threads, double number, string unit) =>
+            Console.WriteLine($"| {what} | {sizeText} | {threads} | {number:0.##} | {unit} |");
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    private static HttpClient Client(Uri baseAddress, string token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
