@@ -12,5 +12,7 @@ public static class CommandCatalog
         ExportCommand.Create(),
         GenerateCommand.Create(),
         JudgeCommand.Create(),
+        PpoCommand.Create(),
+        EvalCommand.Create(),
     ];
 }
