@@ -12,6 +12,10 @@ public static class CommandCatalog
         ExportCommand.Create(),
         GenerateCommand.Create(),
         JudgeCommand.Create(),
+        SftCommand.Create(),
+        EstimateCommand.Create(),
         RmCommand.Create(),
+        PpoCommand.Create(),
+        EvalCommand.Create(),
     ];
 }

@@ -82,7 +82,7 @@ public static class LoraAdapters
         return adapters.Count;
     }
 
-    static bool Matches(string name, IReadOnlyList<string> targets) =>
+    static bool Matches(string name, string[] targets) =>
         targets.Any(t => name == t || name.EndsWith("." + t, StringComparison.Ordinal));
 
     static (string Parent, string Child) Split(string name)

@@ -19,7 +19,7 @@ public sealed record LoraConfig
     /// Module names that get adapters: a layer matches when its name is one of these or ends with "." + one of these
     /// (PEFT's rule). Default q_proj, v_proj, the original paper's choice for attention.
     /// </summary>
-    public IReadOnlyList<string> TargetModules { get; init; } = ["q_proj", "v_proj"];
+    public string[] TargetModules { get; init; } = ["q_proj", "v_proj"];
 
     /// <summary>Scale by alpha / √r instead of alpha / r (rank-stabilised LoRA), which keeps large ranks learning. Default false.</summary>
     public bool UseRslora { get; init; }
@@ -32,7 +32,7 @@ public sealed record LoraConfig
         if (Rank < 1) yield return "rank must be at least 1";
         if (!(Alpha > 0)) yield return "alpha must be positive";
         if (Dropout is < 0 or >= 1) yield return "dropout must be in [0, 1)";
-        if (TargetModules.Count == 0) yield return "target_modules must name at least one module (e.g. q_proj,v_proj)";
+        if (TargetModules.Length == 0) yield return "target_modules must name at least one module (e.g. q_proj,v_proj)";
         foreach (var name in TargetModules.Where(string.IsNullOrWhiteSpace).Take(1))
             yield return "target_modules has an empty name";
     }

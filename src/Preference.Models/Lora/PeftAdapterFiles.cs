@@ -111,9 +111,9 @@ public static class PeftAdapterFiles
         target.copy_(saved);
     }
 
-    static IReadOnlyList<string> TargetList(JsonNode node) => node switch
+    static string[] TargetList(JsonNode node) => node switch
     {
-        JsonArray array => array.Select(n => n!.GetValue<string>()).ToList(),
+        JsonArray array => array.Select(n => n!.GetValue<string>()).ToArray(),
         // PEFT also accepts one string, meant as a regular expression; a plain name is its common use.
         JsonValue value => [value.GetValue<string>()],
         _ => throw new FormatException("expected a list of module names"),

@@ -26,21 +26,39 @@ public static class SftDatasetReader
     static async IAsyncEnumerable<SftRecord> ReadLinesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) throw new SftDataException($"{path}: no such file");
-        // Invalid bytes throw instead of turning into U+FFFD and being trained on.
+        // Lines are split as bytes and decoded one by one, so invalid UTF-8 is reported at its own line instead of
+        // turning into U+FFFD and being trained on.
         var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(path, strictUtf8, detectEncodingFromByteOrderMarks: true);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var pending = new List<byte>();
+        var buffer = new byte[1 << 16];
         long line = 0;
-        while (true)
+        int read;
+        do
         {
-            string? text;
-            try { text = await reader.ReadLineAsync(cancellationToken); }
-            catch (DecoderFallbackException) { throw new SftDataException($"{path}: line {line + 1}: not valid UTF-8"); }
-            if (text is null) yield break;
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return Parse(path, line, text);
-        }
+            read = await stream.ReadAsync(buffer, cancellationToken);
+            int start = 0;
+            for (int i = 0; i <= read; i++)
+            {
+                bool endOfFile = read == 0 && i == 0, newline = i < read && buffer[i] == (byte)'\n';
+                if (!newline && !endOfFile) continue;
+                pending.AddRange(buffer.AsSpan(start, Math.Max(0, i - start)));
+                start = i + 1;
+                if (endOfFile && pending.Count == 0) break;
+                line++;
+                var bytes = pending.ToArray().AsSpan();
+                pending.Clear();
+                if (line == 1 && bytes.StartsWith(Utf8Bom)) bytes = bytes[3..];
+                string text;
+                try { text = strictUtf8.GetString(bytes); }
+                catch (DecoderFallbackException) { throw new SftDataException($"{path}: line {line}: not valid UTF-8"); }
+                if (!string.IsNullOrWhiteSpace(text)) yield return Parse(path, line, text);
+            }
+            if (read > 0) pending.AddRange(buffer.AsSpan(start, Math.Max(0, read - start)));
+        } while (read > 0);
     }
+
+    static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     static SftRecord Parse(string path, long line, string text)
     {

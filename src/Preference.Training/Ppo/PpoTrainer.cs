@@ -70,6 +70,7 @@ public sealed class PpoTrainer
             state = CheckpointStore.Restore(latest, modules, optimizers);
             kl.Restore(state.Extra[KlCoefKey]);
             resumedFrom = state.Step;
+            DropSamplesAfter(state.Step);
         }
         else
         {
@@ -176,6 +177,18 @@ public sealed class PpoTrainer
             score = rollout.ScoreValues[i],
         }));
         await File.AppendAllLinesAsync(Path.Combine(_run.Path, "samples.jsonl"), lines, cancellationToken);
+    }
+
+    // Samples written by steps past the checkpoint will be written again by the resumed run.
+    void DropSamplesAfter(long step)
+    {
+        var path = Path.Combine(_run.Path, "samples.jsonl");
+        if (!File.Exists(path)) return;
+        File.WriteAllLines(path, File.ReadLines(path).Where(line =>
+        {
+            try { return JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64() <= step; }
+            catch (JsonException) { return false; } // torn by the kill
+        }).ToList());
     }
 
     void SaveFinal(string directory)

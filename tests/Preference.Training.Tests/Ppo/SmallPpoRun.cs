@@ -42,7 +42,8 @@ static class SmallPpoRun
 
     public static PpoTrainer Trainer(PpoConfig config, string directory, out PpoModels models, double advantageSign = 1, long? stopAfter = null)
     {
-        torch.set_num_threads(Math.Min(2, Environment.ProcessorCount));
+        // One thread: under a loaded CI box, two OpenMP threads waiting on each other run many times slower.
+        torch.set_num_threads(1);
         models = PpoModels.Load(null, null, torch.CPU, config.Seed);
         return new PpoTrainer(config, models, RewardSources.Build(config.Rewards), config.Prompts, new RunDirectory(directory))
         {

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using Preference.Cli.Configuration;
+using Preference.Cli.Progress;
+using Preference.Cli.Serving;
+using Preference.Models;
+using Preference.Training.Common;
+using Preference.Training.Data;
+using Preference.Training.Sft;
+using Preference.Training.Telemetry;
+
+namespace Preference.Cli.Commands;
+
+/// <summary>`pref sft`: supervised fine-tuning (full, frozen layers or LoRA) from the <c>sft:</c> section of a YAML config.</summary>
+public static class SftCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config", "-c") { Description = "YAML file with an sft: section (see configs/sft.yaml)" };
+        var set = new Option<string[]>("--set") { Description = "Override a setting: sft.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => "runs/sft" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
+        var server = new Option<Uri?>("--server") { Description = "Also publish metrics to a running `pref serve` (e.g. http://localhost:5000)" };
+        var token = new Option<string?>("--token") { Description = "API token with role admin or trainer (default: $PREF_TOKEN)" };
+        var command = new Command("sft", "Supervised fine-tuning: full, with frozen layers, or LoRA")
+        {
+            config, set, output, resume, server, token, RuntimeOptions.Device, RuntimeOptions.Threads,
+        };
+        command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
+        {
+            var settings = StageConfigFile.Load<SftConfig>(parse.GetValue(config), "sft", parse.GetValue(set) ?? []);
+            var device = RuntimeOptions.Apply(parse);
+            using var bundle = ModelBundle.Load(settings.Model, device, cancellationToken: cancellationToken);
+            SftData data;
+            try { data = await SftData.LoadAsync(settings, bundle.Tokenizer, cancellationToken); }
+            catch (SftDataException e) { throw new CliException(e.Message); }
+            WarnAboutCuts(data);
+
+            var run = new RunDirectory(parse.GetValue(output)!);
+            var sinks = new List<IMetricsSink>();
+            await using var telemetry = parse.GetValue(server) is { } url
+                ? await TrainingTelemetryClient.StartRunAsync(url, parse.GetValue(token) ?? Environment.GetEnvironmentVariable("PREF_TOKEN")
+                      ?? throw new CliException("--server needs --token or $PREF_TOKEN"), Path.GetFileName(run.Path), SftTrainer.Stage,
+                      cancellationToken: cancellationToken)
+                : null;
+            if (telemetry is not null) sinks.Add(new TelemetryMetricsSink(telemetry, Console.Error));
+
+            var trainer = new SftTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, sinks);
+            var result = await TrainingProgressDisplay.RunAsync(progress => trainer.TrainAsync(parse.GetValue(resume), progress, cancellationToken));
+            Report(result, run);
+        }));
+        return command;
+    }
+
+    static void WarnAboutCuts(SftData data)
+    {
+        int truncated = data.Train.Truncated + data.Validation.Truncated, dropped = data.Train.DroppedWithoutTargets + data.Validation.DroppedWithoutTargets;
+        if (truncated > 0) Console.Error.WriteLine($"warning: {truncated} examples were longer than max_length and were cut at the end");
+        if (dropped > 0) Console.Error.WriteLine($"warning: {dropped} examples had no completion token left within max_length and were skipped");
+    }
+
+    static void Report(SftResult result, RunDirectory run)
+    {
+        string F(double? v) => v is { } x ? x.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+        Console.WriteLine($"steps            {result.Steps}{(result.StoppedEarly ? " (stopped early)" : "")}");
+        Console.WriteLine($"validation loss  final {F(result.FinalValidationLoss)}, best {F(result.BestValidationLoss)} at step {result.BestStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+        if (!double.IsNaN(result.ForgettingPerplexity))
+            Console.WriteLine($"forgetting       perplexity on base-model text {F(result.ForgettingBasePerplexity)} -> {F(result.ForgettingPerplexity)}");
+        Console.WriteLine($"model            {result.FinalDirectory}");
+        if (result.MergedDirectory is { } merged) Console.WriteLine($"merged           {merged}");
+        Console.WriteLine($"metrics          {run.MetricsFile}");
+    }
+}
