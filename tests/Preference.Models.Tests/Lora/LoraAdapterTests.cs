@@ -101,11 +101,14 @@ public class LoraAdapterTests
         LoraTraining.Train(model, model.AdapterParameters());
         var adapted = LoraTraining.Logits(model);
         model.MergeAndUnload();
+        var merged = LoraTraining.Logits(model);
 
         HuggingFaceCheckpoint.Save(model, directory.Path);
         using var reloaded = HuggingFaceCheckpoint.Load(directory.Path);
 
-        Assert.True(LoraTraining.Logits(reloaded).allclose(adapted, rtol: 0, atol: 1e-5));
+        // The HF layout permutes llama2c's interleaved rotary pairs, so the reloaded model is equal up to fp32 rounding.
+        Assert.True(TensorAssert.MaxDifference(LoraTraining.Logits(reloaded), merged) < 1e-4);
+        Assert.True(TensorAssert.MaxDifference(merged, adapted) < 1e-4);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Preference.Training.Common;
 
 namespace Preference.Training.Tests.Sft;
 
+[Collection(TorchRandomStateCollection.Name)]
 public class SftTrainerTests
 {
     [Fact]
