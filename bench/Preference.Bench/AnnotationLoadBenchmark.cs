@@ -75,6 +75,7 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         var acknowledged = new ConcurrentBag<string>();
         int errors = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         stop.CancelAfter(TimeSpan.FromSeconds(seconds));
         var workers = tokens.Select(token => Task.Run(async () =>
@@ -102,6 +103,8 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         }, CancellationToken.None)).ToList();
         await Task.WhenAll(workers);
         double elapsed = clock.Elapsed.TotalSeconds;
+        // CPU time is what the run cost regardless of what else the machine was doing, so it projects a shared box.
+        double cpuMsPerCycle = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / Math.Max(1, submitLatencies.Count);
 
         var store = app.Services.GetRequiredService<PreferenceStore>();
         var stored = store.Collections.Annotations.FindBy("campaignId", campaign).ToList();
@@ -115,13 +118,15 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
 
         var submits = submitLatencies.Order().ToArray();
         var nexts = nextLatencies.Order().ToArray();
-        Console.WriteLine($"# annotation-load on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, server and clients in one process on loopback");
+        Console.WriteLine($"# annotation-load on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, server and clients in one process on loopback, 1-min load average at the end {LoadAverage()}");
         Console.WriteLine("| what | size | threads | number | unit |");
         Console.WriteLine("|---|---|---|---|---|");
         string size = $"{tasks} tasks, k=4, overlap {overlap}";
         Row("import (JSONL upload, one transaction)", $"{tasks} tasks", 1, tasks / importSeconds, "tasks/s");
         Row("submissions acknowledged", size, annotators, acknowledged.Count / elapsed, "submissions/s");
         Row("fetch+submit cycles", size, annotators, submits.Length / elapsed, "cycles/s");
+        Row("CPU per fetch+submit cycle (server + clients)", size, annotators, cpuMsPerCycle, "ms");
+        Row("projected cycles/s if all cores were ours", size, annotators, Environment.ProcessorCount * 1000 / cpuMsPerCycle, "cycles/s");
         Row("submit latency p50", size, annotators, Percentile(submits, 0.50), "ms");
         Row("submit latency p99", size, annotators, Percentile(submits, 0.99), "ms");
         Row("next-task latency p50", size, annotators, Percentile(nexts, 0.50), "ms");
@@ -137,6 +142,9 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         void Row(string what, string sizeText, int threads, double number, string unit) =>
             Console.WriteLine($"| {what} | {sizeText} | {threads} | {number:0.##} | {unit} |");
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];

@@ -20,10 +20,10 @@ public sealed class PreferenceCollections(LiteDatabase db)
     public DocumentCollection<Assignment> Assignments { get; } = new(db, "assignments", a => a.Id,
         ("campaignId", a => a.CampaignId, false));
 
+    // Only the campaign index: every annotation query starts from a campaign, and each extra index is paid on
+    // every submission.
     public DocumentCollection<Annotation> Annotations { get; } = new(db, "annotations", a => a.Id,
-        ("campaignId", a => a.CampaignId, false),
-        ("taskId", a => a.TaskId, false),
-        ("annotatorId", a => a.AnnotatorId, false));
+        ("campaignId", a => a.CampaignId, false));
 
     public DocumentCollection<Annotator> Annotators { get; } = new(db, "annotators", a => a.Id,
         ("tokenHash", a => a.TokenHash, true));

@@ -1,4 +1,4 @@
-// Annotator keyboard map: 1..9 rank, T tie with last, Enter submit, S skip, G guidelines, ? help,
+// Annotator keyboard map: 1..9 rank, T tie with last, Enter submit, S skip, E edit previous, G guidelines, ? help,
 // arrows/Tab move between responses. Keys typed into text fields are never commands.
 
 export type Command =
@@ -6,6 +6,7 @@ export type Command =
   | { kind: "tie" }
   | { kind: "submit" }
   | { kind: "skip" }
+  | { kind: "edit" }
   | { kind: "help" }
   | { kind: "guidelines" }
   | { kind: "move"; delta: number }
@@ -36,6 +37,9 @@ export function commandFor(e: KeyInput): Command | null {
     case "g":
     case "G":
       return { kind: "guidelines" };
+    case "e":
+    case "E":
+      return { kind: "edit" };
     case "?":
       return { kind: "help" };
     case "ArrowRight":
@@ -57,6 +61,7 @@ export const HELP: ReadonlyArray<[string, string]> = [
   ["← → / Tab", "move between responses"],
   ["Enter", "submit the ranking"],
   ["S", "skip this task"],
+  ["E", "reopen your previous submission to change it"],
   ["G", "show or hide the guidelines"],
   ["?", "show or hide this help"],
 ];

@@ -8,7 +8,7 @@ describe("keyboard map", () => {
   });
 
   it.each([
-    ["t", "tie"], ["T", "tie"], ["Enter", "submit"], ["s", "skip"], ["?", "help"], ["g", "guidelines"],
+    ["t", "tie"], ["T", "tie"], ["Enter", "submit"], ["s", "skip"], ["?", "help"], ["g", "guidelines"], ["e", "edit"],
   ])("maps %s to %s", (key, kind) => {
     expect(commandFor({ key })?.kind).toBe(kind);
   });

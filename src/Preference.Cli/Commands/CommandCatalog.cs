@@ -14,5 +14,8 @@ public static class CommandCatalog
         JudgeCommand.Create(),
         SftCommand.Create(),
         EstimateCommand.Create(),
+        RmCommand.Create(),
+        PpoCommand.Create(),
+        EvalCommand.Create(),
     ];
 }

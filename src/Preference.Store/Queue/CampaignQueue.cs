@@ -180,7 +180,7 @@ public sealed class CampaignQueue
     public async Task<Annotation> SubmitAsync(Annotator annotator, Submission submission)
     {
         Annotation annotation;
-        Assignment done;
+        Assignment reservedBefore;
         TaskState state;
         lock (_lock)
         {
@@ -205,23 +205,21 @@ public sealed class CampaignQueue
                 Metadata = submission.Metadata,
                 SubmittedAt = _time.GetUtcNow(),
             };
-            done = reserved with { State = AssignmentState.Submitted };
+            reservedBefore = reserved;
             MarkSubmitted(state, annotator.Id);
         }
         try
         {
-            await _writer.WriteAsync(() =>
-            {
-                _collections.Annotations.Upsert(annotation);
-                _collections.Assignments.Upsert(done);
-            });
+            // The annotation alone marks the assignment submitted (loading replays annotations over reservations),
+            // so one document per submission is written.
+            await _writer.WriteAsync(() => _collections.Annotations.Upsert(annotation));
         }
         catch
         {
             lock (_lock)
             {
                 UnmarkSubmitted(state, annotator.Id);
-                state.Reserved[annotator.Id] = done with { State = AssignmentState.Reserved };
+                state.Reserved[annotator.Id] = reservedBefore;
             }
             throw;
         }

@@ -128,6 +128,29 @@ public class AnnotatorPageTests(ChromiumFixture chromium) : IClassFixture<Chromi
         Assert.Equal("1", await page.Locator("article.response").First.Locator(".rank").GetAttributeAsync("data-rank"));
     }
 
+    [Fact]
+    public async Task E_reopens_the_previous_submission_and_enter_saves_the_change()
+    {
+        var (server, campaign) = await CampaignAsync(overlap: 1, OneTask() + "\n" + OneTask());
+        await using var _ = server;
+        var page = await chromium.SignedInPageAsync(server, await server.CreateAnnotatorAsync("alice"));
+        await page.GotoAsync($"/#/annotate/{campaign}");
+        await RankWithKeyboardAsync(page, "Paris");
+        await Expects.VisibleAsync(page.GetByText("Saved."));
+
+        await page.Keyboard.PressAsync("e");
+        await Expects.VisibleAsync(page.GetByText("Editing your previous ranking"));
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("t"); // the other response joins the last rank given: a tie
+        await page.Keyboard.PressAsync("Enter");
+        await Expects.VisibleAsync(page.GetByText("Edited."));
+
+        using var admin = server.Client();
+        var stored = Assert.Single((await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/annotations"))!);
+        Assert.Equal(1, stored.GetProperty("ranking").GetArrayLength());
+        Assert.True(stored.TryGetProperty("editedAt", out var editedAt) && editedAt.ValueKind == JsonValueKind.String);
+    }
+
     private static async Task<(LocatorBoundingBoxResult, LocatorBoundingBoxResult)> BoxesAsync(IPage page)
     {
         var cards = page.Locator("article.response");

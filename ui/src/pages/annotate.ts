@@ -26,12 +26,19 @@ export async function annotatePage(campaignId: string): Promise<void> {
   await view.loadNext();
 }
 
+/** The submission just made, kept so E can reopen it (the API allows editing only the last one). */
+interface Previous { next: NextTask; state: R.RankingState; rationale: string }
+
 class AnnotateView {
   private next: NextTask | null = null;
+  private previous: Previous | null = null;
+  private editing = false;
   private state: R.RankingState = R.start([]);
   private started = Date.now();
   private busy = false;
   private readonly status = h("p", { class: "status", role: "status", "aria-live": "polite" });
+  /** The outcome of the last submit/edit, kept apart from the ranking status so the next task does not hide it. */
+  private readonly outcome = h("p", { class: "outcome muted", "aria-live": "polite" });
   private readonly progress = h("progress", { max: "1", value: "0", "aria-label": "Your progress" });
   private readonly progressText = h("span", { class: "muted" });
   private readonly guidelines: HTMLElement;
@@ -51,8 +58,9 @@ class AnnotateView {
       button("Guidelines (G)", () => toggle(this.guidelines)),
       button("Help (?)", () => toggle(this.help)),
       button("Skip (S)", () => void this.skip()),
+      button("Edit previous (E)", () => this.editPrevious()),
       button("Submit (Enter)", () => void this.submit(), "primary"));
-    mount(h("h1", {}, campaign.name), toolbar, this.guidelines, this.help, this.prompt, this.cards, this.rationale, this.status);
+    mount(h("h1", {}, campaign.name), toolbar, this.guidelines, this.help, this.prompt, this.cards, this.rationale, this.status, this.outcome);
   }
 
   async loadNext(): Promise<void> {
@@ -93,7 +101,7 @@ class AnnotateView {
       this.help.hidden = true;
       return;
     }
-    if (!this.next && command.kind !== "help" && command.kind !== "guidelines") return;
+    if (!this.next && command.kind !== "help" && command.kind !== "guidelines" && command.kind !== "edit") return;
     e.preventDefault();
     switch (command.kind) {
       case "rank": this.update(R.assign(this.state, command.n)); break;
@@ -101,6 +109,7 @@ class AnnotateView {
       case "move": this.update(R.moveFocus(this.state, command.delta)); break;
       case "submit": void this.submit(); break;
       case "skip": void this.skip(); break;
+      case "edit": this.editPrevious(); break;
       case "help": toggle(this.help); break;
       case "guidelines": toggle(this.guidelines); break;
     }
@@ -149,16 +158,22 @@ class AnnotateView {
     }
     this.busy = true;
     const task = this.next.task;
+    const body = {
+      taskId: task.taskId,
+      ranking: R.toTiers(this.state),
+      rationale: this.rationale.value.trim() || undefined,
+      timeSpentMs: Date.now() - this.started,
+    };
     try {
-      await post(`/api/campaigns/${encodeURIComponent(this.campaign.id)}/annotations`, {
-        taskId: task.taskId,
-        ranking: R.toTiers(this.state),
-        rationale: this.rationale.value.trim() || undefined,
-        timeSpentMs: Date.now() - this.started,
-      });
+      const path = `/api/campaigns/${encodeURIComponent(this.campaign.id)}/annotations`;
+      const wasEditing = this.editing;
+      if (wasEditing) await api(`${path}/last`, { method: "PUT", body: JSON.stringify(body) });
+      else await post(path, body);
       sessionStorage.removeItem(draftKey(task.taskId));
-      this.campaign.mine = this.next.mine + 1;
-      this.say("Saved.");
+      if (!wasEditing) this.campaign.mine = this.next.mine + 1;
+      this.previous = { next: this.next, state: this.state, rationale: this.rationale.value };
+      this.editing = false;
+      this.outcome.textContent = wasEditing ? "Edited." : "Saved.";
       await this.loadNext();
     } catch (e) {
       this.say(`Not saved: ${(e as Error).message}`, true);
@@ -167,8 +182,20 @@ class AnnotateView {
     }
   }
 
+  /** Shows the previous submission with its ranks; Enter saves the change with PUT .../annotations/last. */
+  private editPrevious(): void {
+    if (!this.previous || this.busy || this.editing) return;
+    this.editing = true;
+    this.next = this.previous.next;
+    this.state = this.previous.state;
+    this.rationale.value = this.previous.rationale;
+    const task = this.next.task;
+    this.prompt.replaceChildren(h("h2", {}, "Editing your previous ranking"), contentOf(task.prompt.text, task.prompt.messages, "prompt-body"));
+    this.render();
+  }
+
   private async skip(): Promise<void> {
-    if (!this.next || this.busy) return;
+    if (!this.next || this.busy || this.editing) return;
     this.busy = true;
     try {
       await post(`/api/campaigns/${encodeURIComponent(this.campaign.id)}/tasks/${encodeURIComponent(this.next.task.taskId)}/skip`);

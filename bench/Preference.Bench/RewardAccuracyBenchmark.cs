@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Preference.Core.Datasets;
+using Preference.Training.Reward.Baselines;
+using Preference.Training.Reward.Data;
+using Preference.Training.Reward.Evaluation;
+using Preference.Training.Reward.Modeling;
+using Preference.Training.Reward.Training;
+using TorchSharp;
+
+namespace Preference.Bench;
+
+/// <summary>
+/// Reward-model accuracy on the real shared data against the two baselines: `hh` trains on HH-RLHF harmless train.jsonl
+/// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
+/// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
+/// label_smoothing, centering, frozen_layers, eval_every).
+/// </summary>
+public sealed class RewardAccuracyBenchmark : IBenchmark
+{
+    public string Name => "rm-accuracy";
+    public string Description => "reward-model pairwise accuracy on HH-RLHF harmless (hh) or qa-feedback (qa) vs baselines";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        string dataset = args.FirstOrDefault() ?? "hh";
+        var options = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        string Get(string key, string fallback) => options.GetValueOrDefault(key, fallback);
+        var shared = Path.Combine(RepoRoot(), "..", "shared", "data");
+        int threads = int.Parse(Get("threads", Environment.ProcessorCount.ToString()));
+        torch.set_num_threads(threads);
+
+        IReadOnlyList<RewardPair> trainAll, test;
+        if (dataset == "hh")
+        {
+            trainAll = await RewardDataReader.ReadFileAsync(Path.Combine(shared, "hh-rlhf-harmless", "train.jsonl"), TieHandling.Drop, cancellationToken: cancellationToken);
+            test = await RewardDataReader.ReadFileAsync(Path.Combine(shared, "hh-rlhf-harmless", "dev.jsonl"), TieHandling.Drop, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            var all = await RewardDataReader.ReadFileAsync(Path.Combine(shared, "qa-feedback", "dev_feedback.json"),
+                Enum.Parse<TieHandling>(Get("ties", "Drop")), DatasetFormat.QaFeedback, cancellationToken);
+            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: 7);
+            test = test.Where(p => !p.Tie).ToList();
+        }
+        var config = new RewardConfig
+        {
+            TrainFile = dataset,
+            BaseModel = Get("base_model", "scratch"),
+            Epochs = int.Parse(Get("epochs", "4")),
+            LearningRate = double.Parse(Get("learning_rate", "1e-3")),
+            WeightDecay = double.Parse(Get("weight_decay", "0.1")),
+            MaxLength = int.Parse(Get("max_length", "256")),
+            BatchSize = int.Parse(Get("batch_size", "16")),
+            LabelSmoothing = double.Parse(Get("label_smoothing", "0")),
+            CenteringCoefficient = double.Parse(Get("centering", "0.01")),
+            FrozenLayers = int.Parse(Get("frozen_layers", "0")),
+            EvalEverySteps = int.Parse(Get("eval_every", "25")),
+            EarlyStoppingPatience = int.Parse(Get("patience", "6")),
+            Seed = int.Parse(Get("seed", "1")),
+            Scratch = new ScratchModel
+            {
+                HiddenSize = int.Parse(Get("hidden", "64")), Layers = int.Parse(Get("layers", "2")),
+                Heads = int.Parse(Get("heads", "4")), VocabSize = int.Parse(Get("vocab", "4096")),
+                IntermediateSize = int.Parse(Get("intermediate", "172")),
+            },
+        };
+        config.Validate();
+        var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, config.Seed);
+        Console.WriteLine($"{dataset}: {train.Count} train, {validation.Count} validation, {test.Count} test pairs");
+
+        foreach (IPairBaseline baseline in new IPairBaseline[] { new ShorterAnswerBaseline(), new BagOfWordsLogistic() })
+        {
+            baseline.Fit(train);
+            var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
+            var tst = PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
+            Console.WriteLine($"baseline {baseline.Name}: validation {val.Accuracy:F3}, test {tst}");
+        }
+
+        var work = Directory.CreateTempSubdirectory("rm-bench-").FullName;
+        var clock = Stopwatch.StartNew();
+        using var model = RewardModelFactory.Create(config, train, work, torch.CPU, cancellationToken);
+        var encodedTrain = EncodedPair.Encode(train, model.Window);
+        var encodedValidation = EncodedPair.Encode(validation, model.Window);
+        Console.WriteLine($"model: {config.BaseModel}, {model.Network.Trunk.ParameterCount():N0} parameters, vocab {model.Tokenizer.VocabSize}, " +
+                          $"{encodedTrain.Count(p => p.Truncated)}/{encodedTrain.Count} train pairs truncated at {config.MaxLength} tokens, setup {clock.Elapsed.TotalSeconds:F0}s");
+        var trainer = new RewardTrainer(model, config);
+        trainer.Progress += m =>
+        {
+            if (m.EvalAccuracy is not null)
+                Console.WriteLine($"step {m.Step,5} epoch {m.Epoch:F2} loss {m.Loss:F3} acc {m.Accuracy:F2} | eval loss {m.EvalLoss:F4} acc {m.EvalAccuracy:F3} | {m.PairsPerSecond:F0} pairs/s");
+        };
+        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), cancellationToken: cancellationToken);
+        var texts = test.SelectMany(p => new[] { RewardText.Join(p.Prompt, p.Chosen), RewardText.Join(p.Prompt, p.Rejected) }).ToList();
+        var scores = model.Score(texts, cancellationToken: cancellationToken);
+        var accuracy = PairwiseAccuracy.Of(Enumerable.Range(0, test.Count).Select(i => ((double)scores[2 * i], (double)scores[2 * i + 1])));
+        Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} (loss {result.BestValidationLoss:F4}), " +
+                          $"test {accuracy}, trained in {result.Elapsed.TotalSeconds:F0}s");
+        Directory.Delete(work, true);
+    }
+
+    static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Preference.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Preference.sln not found above the benchmark");
+    }
+}

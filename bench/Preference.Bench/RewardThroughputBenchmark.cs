@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Preference.Training.Reward.Data;
+using Preference.Training.Reward.Modeling;
+using Preference.Training.Reward.Training;
+using TorchSharp;
+
+namespace Preference.Bench;
+
+/// <summary>
+/// Reward-model training speed: pairs per second through forward, backward and AdamW for a fixed batch of pairs at a
+/// fixed length, on the bundled stories260K trunk and on the default scratch model. Args: [batch] [length] [steps].
+/// </summary>
+public sealed class RewardThroughputBenchmark : IBenchmark
+{
+    public string Name => "rm-throughput";
+    public string Description => "reward-model training pairs/s (forward+backward+AdamW) at a given batch and length";
+
+    public Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        int batch = args.Length > 0 ? int.Parse(args[0]) : 16;
+        int length = args.Length > 1 ? int.Parse(args[1]) : 256;
+        int steps = args.Length > 2 ? int.Parse(args[2]) : 5;
+        int threads = torch.get_num_threads();
+        // Text long enough to fill the window after truncation, so every row has exactly `length` tokens.
+        var words = string.Join(" ", Enumerable.Range(0, length * 4).Select(i => $"word{i % 97} and more {i % 13}"));
+        var pairs = Enumerable.Range(0, batch).Select(i => new RewardPair($"p{i}", $"Question {i}?", words + " yes", words + " no")).ToList();
+        Console.WriteLine($"{"what",-36} {"size",-22} {"threads",7} {"number",10} unit");
+        foreach (var baseModel in new[] { RewardModelFactory.Bundled, RewardModelFactory.Scratch })
+        {
+            var config = new RewardConfig
+            {
+                TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, Epochs = 1000,
+                EvalEverySteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
+            };
+            var work = Directory.CreateTempSubdirectory("rm-throughput-").FullName;
+            using var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
+            var encoded = EncodedPair.Encode(pairs, model.Window);
+            var trainer = new RewardTrainer(model, config with { Epochs = 1 });
+            var timings = new List<double>();
+            trainer.Progress += m => timings.Add(m.PairsPerSecond);
+            for (int s = 0; s < steps + 1; s++)
+                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), cancellationToken: cancellationToken);
+            // The first step pays for allocation and kernel selection; report the steady state.
+            double median = timings.Skip(1).Order().ElementAt((timings.Count - 1) / 2);
+            Console.WriteLine($"{"rm train " + baseModel,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");
+            Directory.Delete(work, true);
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Preference.Cli.Configuration;
+using Preference.Cli.Rewards;
+using Preference.Cli.Serving;
+using Preference.Models;
+using Preference.Models.Heads;
+using Preference.Training.Common;
+using Preference.Training.Ppo;
+using TorchSharp;
+
+namespace Preference.Cli.Commands;
+
+/// <summary>
+/// `pref ppo --config configs/ppo.yaml --output runs/ppo [--resume]`: optimise the SFT policy against the configured
+/// rewards with PPO (src/Preference.Training/Ppo). Ctrl-C stops; --resume continues from the last checkpoint.
+/// </summary>
+public static class PpoCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "YAML config with a 'ppo:' section (see configs/ppo*.yaml)" };
+        var set = new Option<string[]>("--set") { Description = "Override a setting: ppo.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Run directory: metrics.jsonl, samples.jsonl, checkpoints/, final/", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's last checkpoint" };
+        var command = new Command("ppo", "Optimise a policy against rewards with PPO")
+        {
+            config, set, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads,
+        };
+        command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
+        {
+            var device = RuntimeOptions.Apply(parse);
+            var settings = StageConfigFile.Load<PpoConfig>(parse.GetValue(config)?.FullName, "ppo", parse.GetValue(set) ?? []);
+            var prompts = settings.PromptsFile is { } file ? PromptLists.Read(file, "ppo.prompts_file") : settings.Prompts;
+            var run = new RunDirectory(parse.GetValue(output)!.FullName);
+            bool resuming = parse.GetValue(resume);
+            if (!resuming && run.Checkpoints().Latest() is not null)
+                throw new CliException($"--output: {run.Path} already holds a run; pass --resume to continue it or choose a new directory");
+
+            using var models = LoadModels(settings, device);
+            var reward = await CliRewardSources.BuildAsync(settings, models, device, cancellationToken);
+            var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Progress = new PpoProgressLine(Console.Error) };
+            var result = await trainer.TrainAsync(resuming, cancellationToken);
+            Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}");
+        }));
+        return command;
+    }
+
+    static PpoModels LoadModels(PpoConfig settings, torch.Device device)
+    {
+        if (settings.ValueModel is null) return PpoModels.Load(settings.Policy, settings.Reference, device, settings.Seed);
+        var policy = ModelBundle.Load(settings.Policy, device);
+        var reference = ModelBundle.Load(settings.Reference ?? settings.Policy, device);
+        var (value, _, _) = RewardModelLoader.Load(settings.ValueModel, device);
+        return new PpoModels(policy.Model, reference.Model, value, policy.Tokenizer)
+        {
+            TokenizerFiles = Preference.Models.Loading.ModelLoader.FindTokenizer(settings.Policy ?? ModelBundle.EmbeddedDefaultPath),
+        };
+    }
+
+    /// <summary>One line per step on stderr with the numbers a user watches.</summary>
+    sealed class PpoProgressLine(TextWriter writer) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            double Get(string name) => p.Metrics.TryGetValue(name, out var v) ? v : double.NaN;
+            writer.WriteLine($"ppo: step {p.Step}/{p.TotalSteps}  scores {Get("objective/scores"):0.000}  kl {Get("objective/kl"):0.00}  " +
+                             $"rlhf_reward {Get("objective/rlhf_reward"):0.000}  approxkl {Get("policy/approxkl_avg"):0.0000}  " +
+                             $"{Get("perf/samples_per_second"):0.0} samples/s  eta {p.EstimatedRemaining:hh\\:mm\\:ss}");
+        }
+    }
+}

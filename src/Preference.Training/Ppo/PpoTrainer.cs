@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Preference.Models.Loading;
+using Preference.Training.Common;
+using Preference.Training.Rewards;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Preference.Training.Ppo;
+
+/// <summary>
+/// PPO for language models as TRL's PPOTrainer does it: each step samples a batch of responses, scores them, shapes
+/// per-token rewards with a KL penalty to the frozen reference, estimates advantages with GAE and runs clipped
+/// policy/value updates. Checkpoints hold policy, value model, optimizer, KL coefficient, RNG and step, and every
+/// random choice derives from (seed, step), so a killed run resumes to the same numbers.
+/// </summary>
+public sealed class PpoTrainer
+{
+    public const string Stage = "ppo";
+    const string KlCoefKey = "kl_coef";
+
+    readonly PpoConfig _config;
+    readonly PpoModels _models;
+    readonly IRewardSource _reward;
+    readonly IReadOnlyList<string> _prompts;
+    readonly RunDirectory _run;
+
+    public PpoTrainer(PpoConfig config, PpoModels models, IRewardSource reward, IReadOnlyList<string> prompts, RunDirectory run)
+    {
+        if (config.Problems().FirstOrDefault(p => !p.StartsWith("prompts", StringComparison.Ordinal)) is { } problem)
+            throw new ArgumentException(problem);
+        if (prompts.Count == 0) throw new ArgumentException("prompts: no training prompts");
+        int longest = prompts.Max(p => models.Tokenizer.Encode(p, addBos: true).Count);
+        if (longest + config.ResponseLength > models.Policy.Shape.MaxPositions)
+            throw new ArgumentException($"response_length: the longest prompt ({longest} tokens) plus {config.ResponseLength} new tokens exceeds the model's context of {models.Policy.Shape.MaxPositions}");
+        (_config, _models, _reward, _prompts, _run) = (config, models, reward, prompts, run);
+    }
+
+    /// <summary>Extra places metrics go besides metrics.jsonl (the server's training channel, a console table).</summary>
+    public IReadOnlyList<IMetricsSink> Sinks { get; init; } = [];
+
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>For tests only: −1 flips the advantage sign, which must stop the reward from rising.</summary>
+    public double AdvantageSign { get; init; } = 1;
+
+    /// <summary>Stop after this step even though the run has more (simulates a kill in tests). Null runs to the end.</summary>
+    public long? StopAfterStep { get; init; }
+
+    public async Task<PpoResult> TrainAsync(bool resume, CancellationToken cancellationToken = default)
+    {
+        var checkpoints = _run.Checkpoints(_config.SaveTotalLimit);
+        var parameters = _models.Policy.parameters().Concat(_models.Value.parameters()).ToList();
+        using var optimization = new Optimization(parameters, _config.Optimizer,
+            (long)_config.TotalSteps * _config.NumPpoEpochs * _config.NumMiniBatches);
+        var modules = new Dictionary<string, nn.Module> { ["policy"] = _models.Policy, ["value"] = _models.Value };
+        var optimizers = new Dictionary<string, Optimization> { ["policy_and_value"] = optimization };
+        var kl = KlController.For(_config);
+        string fingerprint = Fingerprint();
+
+        var state = new TrainerState { Stage = Stage, Seed = _config.Seed, InputFingerprint = fingerprint };
+        long? resumedFrom = null;
+        if (resume && checkpoints.Latest() is { } latest)
+        {
+            var saved = CheckpointStore.ReadState(latest);
+            if (saved.InputFingerprint != fingerprint)
+                throw new ArgumentException($"{latest}: the config or prompts changed since this run started; start a new output directory or restore them to resume");
+            state = CheckpointStore.Restore(latest, modules, optimizers);
+            kl.Restore(state.Extra[KlCoefKey]);
+            resumedFrom = state.Step;
+            DropSamplesAfter(state.Step);
+        }
+        else
+        {
+            _run.WriteEnvironment(_models.Policy.Device.ToString(), _config.Seed);
+        }
+
+        var metricsSink = new MetricsFanOut([new JsonlMetricsSink(_run.MetricsFile, resumedFrom), .. Sinks]);
+        var collector = new RolloutCollector(_models, _config, _reward, new RewardShaping(_config.MissingEosPenalty, _config.RewardClip));
+        var update = new PpoUpdate(_models, _config, optimization);
+        var elapsed = Stopwatch.StartNew();
+        IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
+        long total = _config.TotalSteps, end = Math.Min(total, StopAfterStep ?? total);
+
+        for (long step = state.Step + 1; step <= end; step++)
+        {
+            var (epoch, prompts) = PromptBatches.ForStep(_prompts, _config.BatchSize, _config.Seed, step);
+            var (rollout, generateSeconds, scoreSeconds) = await collector.CollectAsync(prompts, kl.Value, GenerationSeed(step), cancellationToken);
+            using (rollout)
+            {
+                var trainTimer = Stopwatch.StartNew();
+                var stats = update.Run(rollout, step, AdvantageSign, cancellationToken);
+                var times = new PhaseTimes(generateSeconds, scoreSeconds, trainTimer.Elapsed.TotalSeconds);
+                last = Metrics(rollout, stats, kl.Value, optimization.CurrentLearningRate, step, times);
+                kl.Update(last["objective/kl"], _config.BatchSize);
+                await metricsSink.WriteAsync(new MetricsRecord(Stage, step, last), cancellationToken);
+                if (_config.SampleSteps > 0 && step % _config.SampleSteps == 0) await WriteSamplesAsync(rollout, step, cancellationToken);
+            }
+
+            state = state with
+            {
+                Step = step,
+                Epoch = epoch,
+                Extra = new Dictionary<string, double> { [KlCoefKey] = kl.Value },
+            };
+            if (step % _config.SaveSteps == 0 || step == total) checkpoints.Save(state, modules, optimizers);
+            Progress?.Report(new TrainingProgress(Stage, step, total, last,
+                (step - (resumedFrom ?? 0)) * _config.BatchSize * (double)_config.ResponseLength / elapsed.Elapsed.TotalSeconds, elapsed.Elapsed));
+        }
+
+        string? final = null;
+        if (state.Step == total)
+        {
+            final = _run.FinalModelDirectory;
+            SaveFinal(final);
+        }
+        return new PpoResult(state.Step, final, last);
+    }
+
+    long GenerationSeed(long step) => unchecked(_config.Seed * 1_000_003L + step);
+
+    Dictionary<string, double> Metrics(Rollout rollout, PpoUpdateStats stats, double klCoef, double learningRate, long step, PhaseTimes times)
+    {
+        double[] objective;
+        using (var scope = NewDisposeScope())
+        {
+            // One device sync for all rollout statistics of the step.
+            objective = stack([
+                rollout.Kl.sum(1).mean(),
+                (-rollout.LogProbs).sum(1).mean(),
+                rollout.NonScoreRewards.sum(1).mean(),
+                rollout.Scores.mean(),
+                rollout.EndedWithEos.to(ScalarType.Float32).sum(),
+                rollout.ResponseMask.sum(1).mean(),
+            ]).cpu().to(ScalarType.Float64).data<double>().ToArray();
+        }
+        var metrics = new Dictionary<string, double>
+        {
+            ["objective/kl"] = objective[0],
+            ["objective/entropy"] = objective[1],
+            ["objective/non_score_reward"] = objective[2],
+            ["objective/rlhf_reward"] = objective[2] + objective[3],
+            ["objective/scores"] = objective[3],
+            ["objective/kl_coef"] = klCoef,
+            ["policy/approxkl_avg"] = stats.ApproxKl,
+            ["policy/clipfrac_avg"] = stats.PolicyClipFraction,
+            ["policy/entropy_avg"] = stats.Entropy,
+            ["loss/policy_avg"] = stats.PolicyLoss,
+            ["loss/value_avg"] = stats.ValueLoss,
+            ["val/clipfrac_avg"] = stats.ValueClipFraction,
+            ["val/ratio"] = stats.RatioMean,
+            ["val/ratio_var"] = stats.RatioVariance,
+            ["val/num_eos_tokens"] = objective[4],
+            ["val/response_length"] = objective[5],
+            ["policy/early_stopped"] = stats.StoppedEarly ? 1 : 0,
+            ["lr"] = learningRate,
+            ["episode"] = step * _config.BatchSize,
+            ["time/generate"] = times.Generate,
+            ["time/score"] = times.Score,
+            ["time/train"] = times.Train,
+            ["perf/samples_per_second"] = _config.BatchSize / times.Total,
+        };
+        if (_reward is WeightedReward weighted)
+            foreach (var (name, mean) in weighted.LastPartMeans) metrics[$"reward/{name}"] = mean;
+        return metrics;
+    }
+
+    async Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken)
+    {
+        var lines = Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => JsonSerializer.Serialize(new
+        {
+            step,
+            prompt = rollout.Prompts[i],
+            completion = rollout.Completions[i],
+            score = rollout.ScoreValues[i],
+        }));
+        await File.AppendAllLinesAsync(Path.Combine(_run.Path, "samples.jsonl"), lines, cancellationToken);
+    }
+
+    // Samples written by steps past the checkpoint will be written again by the resumed run.
+    void DropSamplesAfter(long step)
+    {
+        var path = Path.Combine(_run.Path, "samples.jsonl");
+        if (!File.Exists(path)) return;
+        File.WriteAllLines(path, File.ReadLines(path).Where(line =>
+        {
+            try { return JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64() <= step; }
+            catch (JsonException) { return false; } // torn by the kill
+        }).ToList());
+    }
+
+    void SaveFinal(string directory)
+    {
+        HuggingFaceCheckpoint.Save(_models.Policy, directory);
+        if (_models.TokenizerFiles is { } files)
+            foreach (var file in files) File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+        using var scope = NewDisposeScope();
+        SafetensorsWriter.Write(Path.Combine(directory, "value_model.safetensors"),
+            _models.Value.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().contiguous())).ToList());
+    }
+
+    string Fingerprint()
+    {
+        var json = JsonSerializer.Serialize(new { config = _config, prompts = _prompts });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Preference.Models.Generation;
+using Preference.Training.Rewards;
+using static TorchSharp.torch;
+
+namespace Preference.Training.Ppo;
+
+/// <summary>
+/// The experience half of a PPO step (TRL's rollout phase): sample responses, score them, take old/reference
+/// log-probs and values with full forward passes, then turn KL and score into per-token rewards and GAE advantages.
+/// </summary>
+public sealed class RolloutCollector(PpoModels models, PpoConfig config, IRewardSource reward, RewardShaping shaping)
+{
+    int StopTokenId => config.StopTokenId ?? models.Tokenizer.EosId;
+
+    /// <param name="generationSeed">Seeds sampling, so a resumed run draws the same responses.</param>
+    public async Task<(Rollout Rollout, double GenerateSeconds, double ScoreSeconds)> CollectAsync(
+        IReadOnlyList<string> prompts, double klCoef, long generationSeed, CancellationToken cancellationToken)
+    {
+        var timer = Stopwatch.StartNew();
+        var encoded = prompts.Select(p => models.Tokenizer.Encode(p, addBos: true)).ToList();
+        using var generated = BatchGenerator.Generate(models.Policy, encoded, new GenerationOptions
+        {
+            MaxNewTokens = config.ResponseLength,
+            Temperature = config.Temperature,
+            TopK = config.TopK,
+            TopP = config.TopP,
+            Seed = generationSeed,
+            EosTokenId = StopTokenId,
+            PadTokenId = models.Tokenizer.PadId,
+        }, cancellationToken);
+        double generateSeconds = timer.Elapsed.TotalSeconds;
+
+        timer.Restart();
+        var completions = generated.CompletionTokens(StopTokenId).Select(models.Tokenizer.Decode).ToList();
+        var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
+        var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i])).ToList();
+        var raw = await reward.ScoreAsync(inputs, cancellationToken);
+        if (raw.Length != prompts.Count) throw new InvalidOperationException($"reward '{reward.Name}' returned {raw.Length} scores for {prompts.Count} completions");
+        var shaped = shaping.Apply(raw, endedWithEos);
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var device = models.Policy.Device;
+        var sequences = cat([generated.PromptIds, generated.CompletionIds], 1);
+        var attentionMask = cat([generated.PromptMask, generated.CompletionMask], 1);
+        long contextLength = generated.PromptIds.shape[1];
+        var responseMask = generated.CompletionMask.to(ScalarType.Float32);
+
+        var logProbs = ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
+        var refLogProbs = ResponseLogProbs.Compute(models.Reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
+        var values = models.Value.PerPosition(sequences, attentionMask).narrow(1, contextLength - 1, responseMask.shape[1]) * responseMask;
+        var scores = tensor(shaped, device: device);
+
+        var kl = PerTokenKl(logProbs, refLogProbs, config.KlEstimator) * responseMask;
+        var nonScore = -klCoef * kl;
+        var lastToken = (responseMask.sum(1).to(ScalarType.Int64) - 1).clamp_min(0);
+        var rewards = nonScore.clone().scatter_add_(1, lastToken.unsqueeze(1), scores.unsqueeze(1));
+        if (config.WhitenRewards) rewards = MaskedStatistics.Whiten(rewards, responseMask, shiftMean: false) * responseMask;
+        var (advantages, returns) = Gae.Compute(rewards, values, config.Gamma, config.Lam);
+        if (config.WhitenAdvantages) advantages = MaskedStatistics.Whiten(advantages, responseMask);
+        advantages *= responseMask;
+
+        var rollout = new Rollout
+        {
+            Sequences = sequences.MoveToOuterDisposeScope(),
+            AttentionMask = attentionMask.MoveToOuterDisposeScope(),
+            ContextLength = contextLength,
+            ResponseMask = responseMask.MoveToOuterDisposeScope(),
+            LogProbs = logProbs.MoveToOuterDisposeScope(),
+            RefLogProbs = refLogProbs.MoveToOuterDisposeScope(),
+            Values = values.MoveToOuterDisposeScope(),
+            Scores = scores.MoveToOuterDisposeScope(),
+            Kl = kl.MoveToOuterDisposeScope(),
+            NonScoreRewards = nonScore.MoveToOuterDisposeScope(),
+            Rewards = rewards.MoveToOuterDisposeScope(),
+            Advantages = advantages.MoveToOuterDisposeScope(),
+            Returns = returns.MoveToOuterDisposeScope(),
+            EndedWithEos = generated.EndedWithEos.clone().MoveToOuterDisposeScope(),
+            Prompts = prompts,
+            Completions = completions,
+            ScoreValues = shaped,
+        };
+        return (rollout, generateSeconds, timer.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>KL(π‖π_ref) per sampled token: k1 = log π − log π_ref; k3 = (r − 1) − log r with r = π_ref/π.</summary>
+    public static Tensor PerTokenKl(Tensor logProbs, Tensor refLogProbs, KlEstimator estimator)
+    {
+        var logRatio = refLogProbs - logProbs;
+        return estimator == KlEstimator.K1 ? -logRatio : logRatio.exp() - 1 - logRatio;
+    }
+}

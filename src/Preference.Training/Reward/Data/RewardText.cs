@@ -1,0 +1,40 @@
+using Preference.Core.Domain;
+
+namespace Preference.Training.Reward.Data;
+
+/// <summary>
+/// How prompts and completions become the one text a reward model reads. Conversations are written as HH-RLHF
+/// dialogue (<c>\n\nHuman: …\n\nAssistant: …</c>), so chat data, HH-RLHF and plain prompts look alike to the model.
+/// </summary>
+public static class RewardText
+{
+    public static string Conversation(IEnumerable<Message> messages) =>
+        string.Concat(messages.Select(m => $"\n\n{Speaker(m.Role)}: {m.Content}"));
+
+    /// <summary>A prompt that ends the dialogue with an open assistant turn, ready for a completion.</summary>
+    public static string Prompt(string? text, IReadOnlyList<Message>? messages)
+    {
+        if (messages is not null) return Conversation(messages) + "\n\nAssistant:";
+        return text ?? "";
+    }
+
+    /// <summary>A completion's text; multi-turn completions keep their speakers after the first reply.</summary>
+    public static string Completion(string? text, IReadOnlyList<Message>? messages)
+    {
+        if (messages is null) return text ?? "";
+        if (messages.Count == 1) return messages[0].Content;
+        return (messages[0].Content + Conversation(messages.Skip(1))).Trim();
+    }
+
+    /// <summary>The model input: prompt, one space, completion (no space when the prompt already ends in white space).</summary>
+    public static string Join(string prompt, string completion) =>
+        prompt.Length == 0 || char.IsWhiteSpace(prompt[^1]) ? prompt + completion : prompt + " " + completion;
+
+    static string Speaker(string role) => role switch
+    {
+        "user" or "human" => "Human",
+        "assistant" => "Assistant",
+        "system" => "System",
+        _ => char.ToUpperInvariant(role[0]) + role[1..],
+    };
+}

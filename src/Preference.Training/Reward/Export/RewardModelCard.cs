@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Preference.Training.Reward.Modeling;
+
+namespace Preference.Training.Reward.Export;
+
+/// <summary>
+/// <c>reward_model.json</c> beside the weights: what a scorer needs that config.json has no field for — the window
+/// the model was trained with and the reward normalisation statistics PPO applies.
+/// </summary>
+public sealed record RewardModelCard
+{
+    public const string FileName = "reward_model.json";
+
+    [JsonPropertyName("max_length")] public required int MaxLength { get; init; }
+    [JsonPropertyName("truncation_side")] public string TruncationSide { get; init; } = "left";
+    [JsonPropertyName("base_model")] public string? BaseModel { get; init; }
+    [JsonPropertyName("normalization")] public RewardStatistics? Normalization { get; init; }
+
+    static readonly JsonSerializerOptions Options = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public void Write(string directory) =>
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Options) + "\n");
+
+    public static RewardModelCard Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not a reward model directory (no {FileName})");
+        try
+        {
+            return JsonSerializer.Deserialize<RewardModelCard>(File.ReadAllText(path), Options)
+                   ?? throw new InvalidDataException($"{path}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message.Split(". ")[0]}", e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Preference.Models;
+using Preference.Models.Heads;
+using Preference.Models.Loading;
+using Preference.Models.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Preference.Training.Reward.Export;
+
+/// <summary>
+/// A reward model as a Hugging Face sequence-classification directory: config.json with
+/// <c>architectures: [LlamaForSequenceClassification]</c> and <c>num_labels: 1</c>, model.safetensors holding the trunk
+/// (<c>model.*</c>) and the <c>score.weight</c> head but no LM head, the tokenizer files, and
+/// <see cref="RewardModelCard"/> with the normalisation statistics. Saved by the trainer, loaded by eval/score/PPO.
+/// </summary>
+public static class RewardModelDirectory
+{
+    const string ScoreWeight = "score.weight";
+
+    public static void Save(Modeling.RewardModel model, string directory, string tokenizerSource, string? baseModel)
+    {
+        var trunk = model.Network.Trunk;
+        HuggingFaceCheckpoint.Save(trunk, directory);
+        var layout = HuggingFaceArchitecture.For(trunk).Layout;
+        var weightsPath = Path.Combine(directory, SafetensorsCheckpoint.SingleFileName);
+        using (var scope = NewDisposeScope())
+        {
+            var tensors = new List<KeyValuePair<string, Tensor>>();
+            using (var saved = SafetensorsCheckpoint.Open(directory))
+                foreach (var name in saved.Names.Where(n => !layout.HeadNames.Contains(n)))
+                    tensors.Add(new(name, saved.Read(name)));
+            using (no_grad())
+                tensors.Add(new(ScoreWeight, HeadWeight(model.Network).detach().to(trunk.DType).cpu().contiguous()));
+            SafetensorsWriter.Write(weightsPath + ".partial", tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        }
+        File.Move(weightsPath + ".partial", weightsPath, overwrite: true);
+
+        var configPath = Path.Combine(directory, HuggingFaceCheckpoint.ConfigFileName);
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        var architecture = config["architectures"]?[0]?.GetValue<string>() ?? "LlamaForCausalLM";
+        config["architectures"] = new JsonArray(architecture.Replace("ForCausalLM", "ForSequenceClassification").Replace("LMHeadModel", "ForSequenceClassification"));
+        config["num_labels"] = 1;
+        config["id2label"] = new JsonObject { ["0"] = "LABEL_0" };
+        config["label2id"] = new JsonObject { ["LABEL_0"] = 0 };
+        config["problem_type"] = "regression";
+        if (model.Tokenizer.HasPad) config["pad_token_id"] = model.Tokenizer.PadId;
+        File.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+        CopyTokenizer(tokenizerSource, directory);
+        new RewardModelCard { MaxLength = model.Window.MaxLength, BaseModel = baseModel, Normalization = model.Statistics }.Write(directory);
+    }
+
+    public static Modeling.RewardModel Load(string directory, Device device)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such reward model directory");
+        var card = RewardModelCard.Read(directory);
+        var configPath = Path.Combine(directory, HuggingFaceCheckpoint.ConfigFileName);
+        var architecture = HuggingFaceArchitecture.ForModelType(ModelConfigJson.ReadModelType(configPath), configPath);
+        var trunk = architecture.Create(configPath);
+        var network = new ScoredLanguageModel(trunk);
+        try
+        {
+            using (var checkpoint = SafetensorsCheckpoint.Open(directory))
+            using (no_grad())
+            {
+                if (!checkpoint.Contains(ScoreWeight))
+                    throw new ModelFormatException(checkpoint.Source, $"weight '{ScoreWeight}' is missing; not a reward model");
+                var parameters = trunk.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+                var loaded = new HashSet<string>();
+                foreach (var name in checkpoint.Names.Where(n => n != ScoreWeight))
+                {
+                    var target = architecture.Layout.ToParameterName(name);
+                    if (architecture.Layout.IsBuffer(target)) continue;
+                    if (!parameters.TryGetValue(target, out var parameter))
+                        throw new ModelFormatException(checkpoint.FileOf(name), $"weight '{name}' has no place in this model");
+                    using var weight = checkpoint.Read(name, parameter.dtype);
+                    var value = architecture.Layout.IsTransposed(target) ? weight.t() : weight;
+                    if (!value.shape.SequenceEqual(parameter.shape))
+                        throw new ModelFormatException(checkpoint.FileOf(name), $"weight '{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", parameter.shape)}]");
+                    parameter.copy_(value);
+                    loaded.Add(target);
+                }
+                // The LM head is not part of a sequence classifier; everything else must be there.
+                var missing = parameters.Keys.Where(k => !loaded.Contains(k) && !architecture.Layout.HeadNames.Contains(k)).ToList();
+                if (missing.Count > 0) throw new ModelFormatException(checkpoint.Source, $"weight '{missing[0]}' is missing");
+                using var score = checkpoint.Read(ScoreWeight, ScalarType.Float32);
+                var head = HeadWeight(network);
+                if (!score.shape.SequenceEqual(head.shape))
+                    throw new ModelFormatException(checkpoint.FileOf(ScoreWeight), $"'{ScoreWeight}' has shape [{string.Join(", ", score.shape)}], expected [{string.Join(", ", head.shape)}]");
+                head.copy_(score);
+            }
+            var tokenizer = TokenizerLoader.Load(directory);
+            network.to(device);
+            network.eval();
+            return new Modeling.RewardModel(network, new Modeling.TokenWindow(tokenizer, card.MaxLength)) { Statistics = card.Normalization };
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    static Tensor HeadWeight(ScoredLanguageModel network) =>
+        network.Head.named_parameters().Single(p => p.name == "score.weight").parameter;
+
+    /// <summary>The tokenizer file (or a directory's tokenizer files) next to the weights, so the directory stands alone.</summary>
+    static void CopyTokenizer(string source, string directory)
+    {
+        var files = Directory.Exists(source)
+            ? Directory.EnumerateFiles(source).Where(f => Path.GetFileName(f) is "tokenizer.json" or "tokenizer_config.json" or "tokenizer.model"
+                or "special_tokens_map.json" || f.EndsWith(".tiktoken") || Path.GetFileName(f).StartsWith("tok") && f.EndsWith(".bin"))
+            : [source];
+        foreach (var file in files)
+            if (Path.GetFullPath(file) != Path.GetFullPath(Path.Combine(directory, Path.GetFileName(file))))
+                File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+    }
+}

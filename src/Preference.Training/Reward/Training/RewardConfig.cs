@@ -1,0 +1,131 @@
+using Preference.Core.Datasets;
+using Preference.Training.Reward.Data;
+
+namespace Preference.Training.Reward.Training;
+
+/// <summary>
+/// Everything one reward-model run needs, TRL RewardConfig style: every field has its default and the reason for it.
+/// Read from YAML by <c>pref rm train --config</c> (keys are the property names in snake_case).
+/// </summary>
+public sealed record RewardConfig
+{
+    /// <summary>Preference file to train on (TRL JSONL, HH-RLHF, prompt/completions with ranking, qa-feedback JSON).</summary>
+    public required string TrainFile { get; init; }
+
+    /// <summary>Format of the files; auto recognises each record by its keys.</summary>
+    public DatasetFormat Format { get; init; } = DatasetFormat.Auto;
+
+    /// <summary>Held-out file for the final report (not used for any choice); none = report on the validation split only.</summary>
+    public string? EvalFile { get; init; }
+
+    /// <summary>
+    /// Share of training prompts (not pairs) held out for validation, early stopping and picking the best checkpoint.
+    /// Default 0.1: enough pairs for a usable accuracy estimate on a 2k-pair set without starving training.
+    /// </summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// Share of the train file's prompts held out as the test split when there is no eval file (qa-feedback ships
+    /// as one file; split 80/20 by question). 0 = none.
+    /// </summary>
+    public double TestFraction { get; init; }
+
+    /// <summary>Ties in k-wise rankings: drop (default, as TRL) or train them towards equal rewards.</summary>
+    public TieHandling Ties { get; init; } = TieHandling.Drop;
+
+    /// <summary>
+    /// The trunk: a llama2.c .bin or Hugging Face directory to fine-tune, "bundled" for stories260K, or "scratch" for a
+    /// fresh LLaMA (see <see cref="Scratch"/>) with a byte-level BPE vocabulary learned from the training file.
+    /// </summary>
+    public string BaseModel { get; init; } = "scratch";
+
+    /// <summary>Shape of a model trained from scratch; ignored otherwise.</summary>
+    public ScratchModel Scratch { get; init; } = new();
+
+    /// <summary>Tokens read per completion, BOS and EOS included; longer texts keep their end (the final answer).</summary>
+    public int MaxLength { get; init; } = 256;
+
+    /// <summary>Pairs per optimizer step (each pair is two sequences).</summary>
+    public int BatchSize { get; init; } = 16;
+
+    public int Epochs { get; init; } = 4;
+
+    /// <summary>Peak AdamW learning rate, reached after <see cref="WarmupFraction"/> of the steps, then cosine to 10%.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Decoupled weight decay; strong by default because a few thousand pairs overfit a transformer quickly.</summary>
+    public double WeightDecay { get; init; } = 0.1;
+
+    public double WarmupFraction { get; init; } = 0.1;
+
+    /// <summary>Global gradient-norm clip (0 = off).</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>ε in the loss: train towards P(chosen wins) = 1 − ε, for noisy human labels. 0 = plain Bradley–Terry.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>λ of the centering term λ·mean((r_c + r_r)²) (TRL center_rewards_coefficient; ~0.01 recommended).</summary>
+    public double CenteringCoefficient { get; init; } = 0.01;
+
+    /// <summary>Freeze the token embeddings and this many of the lowest transformer layers (0 = full fine-tuning).</summary>
+    public int FrozenLayers { get; init; }
+
+    /// <summary>Validate every this many optimizer steps (and at each epoch's end).</summary>
+    public int EvalEverySteps { get; init; } = 50;
+
+    /// <summary>Stop after this many validations without a better validation loss (0 = never stop early).</summary>
+    public int EarlyStoppingPatience { get; init; } = 4;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Directory for the exported model, metrics and per-pair scores.</summary>
+    public string OutputDirectory { get; init; } = "runs/rm";
+
+    public void Validate()
+    {
+        static void Require(bool ok, string key, string problem)
+        {
+            if (!ok) throw new ArgumentException($"{key}: {problem}");
+        }
+        Require(!string.IsNullOrWhiteSpace(TrainFile), "train_file", "required");
+        Require(ValidationFraction is > 0 and < 0.5, "validation_fraction", "must be between 0 and 0.5");
+        Require(TestFraction is >= 0 and < 0.5, "test_fraction", "must be at least 0 and below 0.5");
+        Require(MaxLength is >= 8 and <= 4096, "max_length", "must be between 8 and 4096");
+        Require(BatchSize >= 1, "batch_size", "must be at least 1");
+        Require(Epochs >= 1, "epochs", "must be at least 1");
+        Require(LearningRate is > 0 and < 1, "learning_rate", "must be between 0 and 1");
+        Require(WeightDecay >= 0, "weight_decay", "must not be negative");
+        Require(WarmupFraction is >= 0 and < 1, "warmup_fraction", "must be at least 0 and below 1");
+        Require(MaxGradNorm >= 0, "max_grad_norm", "must not be negative");
+        Require(LabelSmoothing is >= 0 and < 0.5, "label_smoothing", "must be at least 0 and below 0.5");
+        Require(CenteringCoefficient >= 0, "centering_coefficient", "must not be negative");
+        Require(FrozenLayers >= 0, "frozen_layers", "must not be negative");
+        Require(EvalEverySteps >= 1, "eval_every_steps", "must be at least 1");
+        Require(EarlyStoppingPatience >= 0, "early_stopping_patience", "must not be negative");
+        Scratch.Validate();
+    }
+}
+
+/// <summary>A small LLaMA trained from nothing, sized for a few thousand pairs on a CPU.</summary>
+public sealed record ScratchModel
+{
+    /// <summary>Tokens in the BPE vocabulary learned from the training texts.</summary>
+    public int VocabSize { get; init; } = 4096;
+
+    public int HiddenSize { get; init; } = 64;
+
+    public int Layers { get; init; } = 2;
+
+    public int Heads { get; init; } = 4;
+
+    public int IntermediateSize { get; init; } = 172;
+
+    public void Validate()
+    {
+        if (VocabSize < 300) throw new ArgumentException("scratch.vocab_size: must be at least 300");
+        if (HiddenSize < 8 || Heads < 1 || HiddenSize % Heads != 0 || HiddenSize / Heads % 2 != 0)
+            throw new ArgumentException("scratch.hidden_size: must be divisible by scratch.heads into an even head size");
+        if (Layers < 1) throw new ArgumentException("scratch.layers: must be at least 1");
+        if (IntermediateSize < 1) throw new ArgumentException("scratch.intermediate_size: must be at least 1");
+    }
+}

@@ -1,0 +1,83 @@
+namespace Preference.Training.Rewards;
+
+/// <summary>
+/// One reward source as written in a config (<c>ppo.rewards</c> list); the sources are summed with their weights.
+/// Kinds: <c>keyword</c>, <c>regex</c>, <c>length</c>, <c>reward_model</c>, <c>judge</c>.
+/// </summary>
+public sealed record RewardSpec
+{
+    /// <summary>keyword | regex | length | reward_model | judge. Required.</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary>Name in metrics (<c>reward/NAME</c>). Default: the kind and its index.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Multiplier of this source in the sum. Default 1.</summary>
+    public double Weight { get; init; } = 1;
+
+    /// <summary>keyword: the whole word to reward.</summary>
+    public string? Keyword { get; init; }
+
+    /// <summary>regex: a .NET regular expression to reward.</summary>
+    public string? Pattern { get; init; }
+
+    /// <summary>keyword/regex: matches counted at most. Default 1 (present or not), so repetition earns nothing.</summary>
+    public int MaxMatches { get; init; } = 1;
+
+    /// <summary>keyword/regex: case-insensitive matching. Default true.</summary>
+    public bool IgnoreCase { get; init; } = true;
+
+    /// <summary>length: the target completion length in characters.</summary>
+    public int TargetLength { get; init; } = 200;
+
+    /// <summary>length: characters away from the target that cost 1 reward. Default 100.</summary>
+    public double LengthScale { get; init; } = 100;
+
+    /// <summary>reward_model: the exported reward model directory (trunk + score head + reward_statistics.json).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>reward_model: tokens read at most (the end of longer texts is kept). Default 512.</summary>
+    public int MaxLength { get; init; } = 512;
+
+    /// <summary>judge: a judge configuration file (configs/judge*.yaml); compared against the reference policy's completion.</summary>
+    public string? Judge { get; init; }
+
+    public string DisplayName(int index) => Name ?? $"{Kind}{index}";
+
+    public IEnumerable<string> Problems(int index)
+    {
+        string at = $"rewards[{index}]";
+        if (!double.IsFinite(Weight)) yield return $"{at}.weight: must be a finite number";
+        switch (Kind)
+        {
+            case "keyword":
+                if (string.IsNullOrWhiteSpace(Keyword)) yield return $"{at}.keyword: required for kind keyword";
+                break;
+            case "regex":
+                if (string.IsNullOrEmpty(Pattern)) yield return $"{at}.pattern: required for kind regex";
+                else if (InvalidPattern(Pattern) is { } problem) yield return $"{at}.pattern: {problem}";
+                break;
+            case "length":
+                if (TargetLength < 0) yield return $"{at}.target_length: must be 0 or more";
+                if (!(LengthScale > 0)) yield return $"{at}.length_scale: must be positive";
+                break;
+            case "reward_model":
+                if (string.IsNullOrWhiteSpace(Path)) yield return $"{at}.path: required for kind reward_model";
+                if (MaxLength < 2) yield return $"{at}.max_length: must be at least 2";
+                break;
+            case "judge":
+                if (string.IsNullOrWhiteSpace(Judge)) yield return $"{at}.judge: required for kind judge";
+                break;
+            default:
+                yield return $"{at}.kind: '{Kind}' is not one of keyword, regex, length, reward_model, judge";
+                break;
+        }
+        if (Kind is "keyword" or "regex" && MaxMatches < 1) yield return $"{at}.max_matches: must be at least 1";
+    }
+
+    static string? InvalidPattern(string pattern)
+    {
+        try { _ = new System.Text.RegularExpressions.Regex(pattern); return null; }
+        catch (ArgumentException e) { return "invalid regular expression: " + e.Message; }
+    }
+}

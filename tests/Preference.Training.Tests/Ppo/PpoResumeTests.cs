@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace Preference.Training.Tests.Ppo;
+
+public sealed class PpoResumeTests : IDisposable
+{
+    readonly string _straight = Path.Combine(Path.GetTempPath(), "pref-ppo-straight-" + Guid.NewGuid().ToString("N"));
+    readonly string _killed = Path.Combine(Path.GetTempPath(), "pref-ppo-killed-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Resume_after_kill_gives_identical_metrics()
+    {
+        var config = SmallPpoRun.Config(steps: 5) with { SaveSteps = 2, Rewards = SmallPpoRun.Config().Rewards, AdaptiveKl = true, KlHorizon = 100 };
+        var straight = SmallPpoRun.Trainer(config, _straight, out var straightModels);
+        using (straightModels) await straight.TrainAsync(resume: false);
+
+        // "Killed" after step 3: the last checkpoint is step 2, and step 3's metrics row must be dropped and redone.
+        var killed = SmallPpoRun.Trainer(config, _killed, out var killedModels, stopAfter: 3);
+        using (killedModels) await killed.TrainAsync(resume: false);
+        var resumed = SmallPpoRun.Trainer(config, _killed, out var resumedModels);
+        using (resumedModels) await resumed.TrainAsync(resume: true);
+
+        var expected = Rows(_straight);
+        var actual = Rows(_killed);
+        Assert.Equal(5, expected.Count);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+            Assert.Equal(expected[i], actual[i]);
+        Assert.NotEqual(expected[2]["objective/kl_coef"], expected[4]["objective/kl_coef"]); // the adaptive β was restored, not reset
+    }
+
+    [Fact]
+    public async Task Resume_refuses_a_changed_config()
+    {
+        var config = SmallPpoRun.Config(steps: 2);
+        var first = SmallPpoRun.Trainer(config, _killed, out var models);
+        using (models) await first.TrainAsync(resume: false);
+
+        var changed = SmallPpoRun.Trainer(config with { KlCoef = 0.5 }, _killed, out var changedModels);
+        using (changedModels)
+        {
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => changed.TrainAsync(resume: true));
+            Assert.Contains("changed", error.Message);
+        }
+    }
+
+    // Every metric except wall-clock timings, as exact doubles.
+    static List<SortedDictionary<string, double>> Rows(string directory) =>
+        File.ReadLines(Path.Combine(directory, "metrics.jsonl")).Select(line =>
+        {
+            var row = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (var property in JsonDocument.Parse(line).RootElement.EnumerateObject())
+                if (property.Value.ValueKind == JsonValueKind.Number && !property.Name.StartsWith("time/") && !property.Name.StartsWith("perf/"))
+                    row[property.Name] = property.Value.GetDouble();
+            return row;
+        }).ToList();
+
+    public void Dispose()
+    {
+        foreach (var directory in new[] { _straight, _killed })
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+}

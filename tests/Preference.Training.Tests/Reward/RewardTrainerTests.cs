@@ -1,0 +1,119 @@
+using Preference.Training.Reward.Data;
+using Preference.Training.Reward.Evaluation;
+using Preference.Training.Reward.Modeling;
+using Preference.Training.Reward.Training;
+using TorchSharp;
+
+namespace Preference.Training.Tests.Reward;
+
+public class RewardTrainerTests
+{
+    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, IReadOnlyList<RewardPair> test)
+    {
+        using var dir = new TempDirectory();
+        var config = SyntheticPreferences.TinyConfig(dir.Path);
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        var validation = SyntheticPreferences.AppleWins(16, seed: 99);
+        new RewardTrainer(model, config with { EarlyStoppingPatience = 0 })
+            .Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), dir.File("checkpoints"));
+        return RewardEvaluator.Evaluate(model, test).Accuracy;
+    }
+
+    [Fact]
+    public void A_reward_model_learns_that_completions_containing_the_word_win()
+    {
+        var accuracy = TrainAndTest(SyntheticPreferences.AppleWins(96, seed: 1), SyntheticPreferences.AppleWins(40, seed: 2));
+        Assert.True(accuracy.Accuracy >= 0.9, $"held-out accuracy {accuracy}");
+    }
+
+    [Fact]
+    public void Swapping_chosen_and_rejected_teaches_the_opposite_preference()
+    {
+        // Validation stays un-swapped on purpose: the best-checkpoint choice must not rescue swapped labels.
+        var accuracy = TrainAndTest(SyntheticPreferences.Swapped(SyntheticPreferences.AppleWins(96, seed: 1)), SyntheticPreferences.AppleWins(40, seed: 2));
+        Assert.True(accuracy.Accuracy <= 0.25, $"held-out accuracy {accuracy}");
+    }
+
+    [Fact]
+    public void Training_reports_metrics_every_step_and_validation_on_schedule()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(32, seed: 5);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 3 };
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        var metrics = new List<RewardMetrics>();
+        var trainer = new RewardTrainer(model, config);
+        trainer.Progress += metrics.Add;
+        var result = trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(train.Take(8).ToList(), model.Window), dir.File("checkpoints"));
+        Assert.Equal(4, result.Steps);
+        Assert.Equal([1, 2, 3, 4], metrics.Select(m => m.Step));
+        Assert.Equal([2, 3, 4], metrics.Where(m => m.EvalAccuracy is not null).Select(m => m.Step)); // every 3rd and each epoch end
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.Loss) && m.RewardStd >= 0));
+    }
+
+    [Fact]
+    public void Resume_after_a_stop_gives_identical_losses()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(48, seed: 5);
+        var validation = SyntheticPreferences.AppleWins(8, seed: 6);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 2 };
+
+        List<double> Run(string checkpoints, bool resume, int? stopAfter)
+        {
+            using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+            var losses = new List<double>();
+            using var stop = new CancellationTokenSource();
+            var trainer = new RewardTrainer(model, config);
+            trainer.Progress += m =>
+            {
+                losses.Add(m.Loss);
+                if (m.Step == stopAfter) stop.Cancel();
+            };
+            try
+            {
+                trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), checkpoints, resume,
+                    cancellationToken: stop.Token);
+            }
+            catch (OperationCanceledException) { }
+            return losses;
+        }
+
+        var uninterrupted = Run(dir.File("a"), resume: false, stopAfter: null);
+        var firstPart = Run(dir.File("b"), resume: false, stopAfter: 4);
+        var rest = Run(dir.File("b"), resume: true, stopAfter: null);
+        Assert.Equal(6, uninterrupted.Count);
+        Assert.Equal(4, firstPart.Count);
+        Assert.Equal(uninterrupted, firstPart.Concat(rest));
+    }
+
+    [Fact]
+    public void Long_texts_keep_their_end_and_are_counted_as_truncated()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(8, seed: 3);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        var text = string.Join(" ", Enumerable.Repeat("the cat sat on the mat", 20)) + " final apple";
+        var (ids, truncated) = model.Window.Encode(text);
+        Assert.True(truncated);
+        Assert.Equal(32, ids.Length);
+        Assert.Equal(model.Tokenizer.EosId, ids[^1]);
+        Assert.EndsWith("final apple", model.Tokenizer.Decode(ids));
+        var (shortIds, shortCut) = model.Window.Encode("apple");
+        Assert.False(shortCut);
+        Assert.Equal(model.Tokenizer.BosId, shortIds[0]);
+    }
+
+    [Fact]
+    public void Freezing_stops_embeddings_and_low_layers_from_learning()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(8, seed: 3);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 2, Heads = 2, IntermediateSize = 64 }, FrozenLayers = 1 };
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToList();
+        Assert.DoesNotContain(trainable, n => n.Contains("embed_tokens") || n.Contains("layers.0."));
+        Assert.Contains(trainable, n => n.Contains("layers.1."));
+        Assert.Contains(trainable, n => n.StartsWith("head."));
+    }
+}

@@ -1,0 +1,43 @@
+using Preference.Training.Reward.Data;
+using Preference.Training.Reward.Training;
+
+namespace Preference.Training.Tests.Reward;
+
+/// <summary>Pairs where the right answer is known: the completion that contains "apple" is the preferred one.</summary>
+public static class SyntheticPreferences
+{
+    static readonly string[] Words = ["the", "cat", "sat", "on", "a", "mat", "dog", "ran", "far", "blue", "sky", "red", "car", "went", "home"];
+
+    public static List<RewardPair> AppleWins(int count, int seed)
+    {
+        var random = new Random(seed);
+        string Sentence() => string.Join(" ", Enumerable.Range(0, random.Next(3, 7)).Select(_ => Words[random.Next(Words.Length)]));
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var prompt = $"\n\nHuman: tell me something {i}\n\nAssistant:";
+            var plain = Sentence();
+            var words = Sentence().Split(' ').ToList();
+            words.Insert(random.Next(words.Count + 1), "apple");
+            return new RewardPair(prompt, prompt, string.Join(" ", words), plain);
+        }).ToList();
+    }
+
+    public static List<RewardPair> Swapped(IEnumerable<RewardPair> pairs) =>
+        pairs.Select(p => p with { Chosen = p.Rejected, Rejected = p.Chosen }).ToList();
+
+    /// <summary>A model small enough to train in seconds on two shared cores.</summary>
+    public static RewardConfig TinyConfig(string output) => new()
+    {
+        TrainFile = "synthetic",
+        BaseModel = "scratch",
+        Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 1, Heads = 2, IntermediateSize = 64 },
+        MaxLength = 32,
+        BatchSize = 16,
+        Epochs = 6,
+        LearningRate = 1e-2,
+        WeightDecay = 0.01,
+        EvalEverySteps = 10,
+        EarlyStoppingPatience = 0,
+        OutputDirectory = output,
+    };
+}
