@@ -173,8 +173,9 @@ class AnnotateView {
       if (!wasEditing) this.campaign.mine = this.next.mine + 1;
       this.previous = { next: this.next, state: this.state, rationale: this.rationale.value };
       this.editing = false;
-      this.outcome.textContent = wasEditing ? "Edited." : "Saved.";
       await this.loadNext();
+      // Said once the next task is on screen: until then keys are ignored (busy), so "Saved." means "ready".
+      this.outcome.textContent = wasEditing ? "Edited." : "Saved.";
     } catch (e) {
       this.say(`Not saved: ${(e as Error).message}`, true);
     } finally {
