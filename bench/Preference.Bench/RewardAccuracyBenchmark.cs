@@ -13,7 +13,8 @@ namespace Preference.Bench;
 /// Reward-model accuracy on the real shared data against the two baselines: `hh` trains on HH-RLHF harmless train.jsonl
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
-/// label_smoothing, centering, frozen_layers, eval_every).
+/// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn,
+/// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
 {
@@ -54,6 +55,10 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             LabelSmoothing = double.Parse(Get("label_smoothing", "0")),
             CenteringCoefficient = double.Parse(Get("centering", "0.01")),
             FrozenLayers = int.Parse(Get("frozen_layers", "0")),
+            Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
+            Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
+            HeadDropout = double.Parse(Get("head_dropout", "0")),
+            WarmupFraction = double.Parse(Get("warmup", "0.1")),
             EvalEverySteps = int.Parse(Get("eval_every", "25")),
             EarlyStoppingPatience = int.Parse(Get("patience", "6")),
             Seed = int.Parse(Get("seed", "1")),
@@ -72,7 +77,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         {
             baseline.Fit(train);
             var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
-            var tst = PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
+            var tst = Get("test", "report") == "skip" ? "not scored" : PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected)))).ToString();
             Console.WriteLine($"baseline {baseline.Name}: validation {val.Accuracy:F3}, test {tst}");
         }
 
@@ -90,7 +95,15 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
                 Console.WriteLine($"step {m.Step,5} epoch {m.Epoch:F2} loss {m.Loss:F3} acc {m.Accuracy:F2} | eval loss {m.EvalLoss:F4} acc {m.EvalAccuracy:F3} | {m.PairsPerSecond:F0} pairs/s");
         };
         var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), cancellationToken: cancellationToken);
-        var texts = test.SelectMany(p => new[] { RewardText.Join(p.Prompt, p.Chosen), RewardText.Join(p.Prompt, p.Rejected) }).ToList();
+        if (Get("test", "report") == "skip")
+        {
+            // Choosing settings: validation only, so the test set is looked at once per final config.
+            Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} " +
+                              $"(loss {result.BestValidationLoss:F4}), test not scored, trained in {result.Elapsed.TotalSeconds:F0}s");
+            Directory.Delete(work, true);
+            return;
+        }
+        var texts = test.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).ToList();
         var scores = model.Score(texts, cancellationToken: cancellationToken);
         var accuracy = PairwiseAccuracy.Of(Enumerable.Range(0, test.Count).Select(i => ((double)scores[2 * i], (double)scores[2 * i + 1])));
         Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} (loss {result.BestValidationLoss:F4}), " +

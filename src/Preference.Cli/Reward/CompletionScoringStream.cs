@@ -16,7 +16,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
 {
     public async Task RunAsync(TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
-        var pending = new List<(string Text, JsonObject Echo)>();
+        var pending = new List<((string Prompt, string Completion) Input, JsonObject Echo)>();
         long line = 0;
         while (await input.ReadLineAsync(cancellationToken) is { } text)
         {
@@ -28,10 +28,10 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
         await FlushAsync(pending, output, cancellationToken);
     }
 
-    async Task FlushAsync(List<(string Text, JsonObject Echo)> pending, TextWriter output, CancellationToken cancellationToken)
+    async Task FlushAsync(List<((string Prompt, string Completion) Input, JsonObject Echo)> pending, TextWriter output, CancellationToken cancellationToken)
     {
         if (pending.Count == 0) return;
-        var scores = model.Score(pending.Select(p => p.Text).ToList(), pending.Count, cancellationToken);
+        var scores = model.Score(pending.Select(p => p.Input).ToList(), pending.Count, cancellationToken);
         for (int i = 0; i < pending.Count; i++)
         {
             var row = pending[i].Echo;
@@ -43,7 +43,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
         pending.Clear();
     }
 
-    static (string Text, JsonObject Echo) Parse(string text, long line)
+    static ((string Prompt, string Completion) Input, JsonObject Echo) Parse(string text, long line)
     {
         JsonElement record;
         try
@@ -63,7 +63,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
             var turns = Messages(messages, line, "messages");
             if (turns.Count < 2 || turns[^1].Role != "assistant")
                 throw new CliException($"input line {line}: messages: must end with an assistant turn after a prompt");
-            return (RewardText.Join(RewardText.Prompt(null, turns.Take(turns.Count - 1).ToList()), turns[^1].Content), echo);
+            return ((RewardText.Prompt(null, turns.Take(turns.Count - 1).ToList()), turns[^1].Content), echo);
         }
         if (!record.TryGetProperty("completion", out var completion))
             throw new CliException($"input line {line}: completion: required (or messages)");
@@ -81,7 +81,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
             JsonValueKind.Array => RewardText.Completion(null, Messages(completion, line, "completion")),
             _ => throw new CliException($"input line {line}: completion: must be a string or a list of messages"),
         };
-        return (RewardText.Join(prompt, answer), echo);
+        return ((prompt, answer), echo);
     }
 
     static List<Message> Messages(JsonElement value, long line, string field)

@@ -20,7 +20,7 @@ public sealed class RewardModelScorer(RewardModel model, string modelName) : IRe
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var texts = batch.Select(i => RewardText.Join(i.Prompt, i.Completion)).ToList();
+            var texts = batch.Select(i => (i.Prompt, i.Completion)).ToList();
             return await Task.Run(() => model.Score(texts, cancellationToken: cancellationToken), cancellationToken);
         }
         finally

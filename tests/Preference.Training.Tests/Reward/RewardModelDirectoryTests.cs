@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Preference.Models.Loading;
+using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Export;
 using Preference.Training.Reward.Modeling;
 using TorchSharp;
@@ -8,22 +9,62 @@ namespace Preference.Training.Tests.Reward;
 
 public class RewardModelDirectoryTests
 {
-    [Fact]
-    public void An_exported_reward_model_reloads_with_identical_scores_and_statistics()
+    static readonly (string, string)[] Inputs =
+    [
+        ("\n\nHuman: hello\n\nAssistant: hi\n\nHuman: hi\n\nAssistant:", "an apple"),
+        ("\n\nHuman: hi\n\nAssistant:", "a dog ran far"),
+    ];
+
+    [Theory]
+    [InlineData(RewardPooling.Last, PromptContext.Full)]
+    [InlineData(RewardPooling.LastAndMean, PromptContext.LastHumanTurn)]
+    public void An_exported_reward_model_reloads_with_identical_scores_and_statistics(RewardPooling pooling, PromptContext context)
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = pooling, Context = context };
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         model.Statistics = new RewardStatistics(0.25, 2.0, 32, "train completions");
-        string[] texts = ["Human: hi\n\nAssistant: an apple", "Human: hi\n\nAssistant: a dog ran far"];
-        var before = model.Score(texts);
+        var before = model.Score(Inputs);
 
         RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
         using var loaded = RewardModelDirectory.Load(dir.File("model"), torch.CPU);
 
-        Assert.Equal(before, loaded.Score(texts));
+        Assert.Equal(before, loaded.Score(Inputs));
         Assert.Equal(model.Statistics, loaded.Statistics);
-        Assert.Equal(32, loaded.Window.MaxLength);
+        Assert.Equal((32, pooling, context), (loaded.Window.MaxLength, loaded.Network.Pooling, loaded.Window.Context));
+    }
+
+    [Fact]
+    public void A_pooled_head_is_exported_beside_the_score_head_and_documented_in_the_config()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(16, seed: 1);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = RewardPooling.LastAndMean };
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+
+        using var weights = SafetensorsCheckpoint.Open(dir.File("model"));
+        Assert.Equal([1L, 32L], weights.Entry("score.weight").Shape);
+        Assert.Equal([1L, 32L], weights.Entry("pooled_score.weight").Shape);
+        var json = JsonDocument.Parse(File.ReadAllText(dir.File("model/config.json"))).RootElement;
+        Assert.StartsWith("last_and_mean", json.GetProperty("reward_pooling").GetString());
+        var card = JsonDocument.Parse(File.ReadAllText(dir.File("model/reward_model.json"))).RootElement;
+        Assert.Equal("last_and_mean", card.GetProperty("pooling").GetString());
+    }
+
+    [Fact]
+    public void Loading_a_pooled_model_without_its_pooled_head_fails_naming_the_weight()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(16, seed: 1);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        var card = File.ReadAllText(dir.File("model/reward_model.json")).Replace("\"pooling\": \"last\"", "\"pooling\": \"last_and_mean\"");
+        File.WriteAllText(dir.File("model/reward_model.json"), card);
+
+        var error = Assert.ThrowsAny<Exception>(() => RewardModelDirectory.Load(dir.File("model"), torch.CPU));
+        Assert.Contains("pooled_score.weight", error.Message);
     }
 
     [Fact]

@@ -8,10 +8,11 @@ namespace Preference.Training.Tests.Reward;
 
 public class RewardTrainerTests
 {
-    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, IReadOnlyList<RewardPair> test)
+    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, IReadOnlyList<RewardPair> test,
+        RewardPooling pooling = RewardPooling.Last)
     {
         using var dir = new TempDirectory();
-        var config = SyntheticPreferences.TinyConfig(dir.Path);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = pooling, HeadDropout = pooling == RewardPooling.Last ? 0 : 0.1 };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         var validation = SyntheticPreferences.AppleWins(16, seed: 99);
         new RewardTrainer(model, config with { EarlyStoppingPatience = 0 })
@@ -19,19 +20,44 @@ public class RewardTrainerTests
         return RewardEvaluator.Evaluate(model, test).Accuracy;
     }
 
-    [Fact]
-    public void A_reward_model_learns_that_completions_containing_the_word_win()
+    [Theory]
+    [InlineData(RewardPooling.Last)]
+    [InlineData(RewardPooling.LastAndMean)]
+    public void A_reward_model_learns_that_completions_containing_the_word_win(RewardPooling pooling)
     {
-        var accuracy = TrainAndTest(SyntheticPreferences.AppleWins(96, seed: 1), SyntheticPreferences.AppleWins(40, seed: 2));
+        var accuracy = TrainAndTest(SyntheticPreferences.AppleWins(96, seed: 1), SyntheticPreferences.AppleWins(40, seed: 2), pooling);
         Assert.True(accuracy.Accuracy >= 0.9, $"held-out accuracy {accuracy}");
     }
 
-    [Fact]
-    public void Swapping_chosen_and_rejected_teaches_the_opposite_preference()
+    [Theory]
+    [InlineData(RewardPooling.Last)]
+    [InlineData(RewardPooling.LastAndMean)]
+    public void Swapping_chosen_and_rejected_teaches_the_opposite_preference(RewardPooling pooling)
     {
         // Validation stays un-swapped on purpose: the best-checkpoint choice must not rescue swapped labels.
-        var accuracy = TrainAndTest(SyntheticPreferences.Swapped(SyntheticPreferences.AppleWins(96, seed: 1)), SyntheticPreferences.AppleWins(40, seed: 2));
+        var accuracy = TrainAndTest(SyntheticPreferences.Swapped(SyntheticPreferences.AppleWins(96, seed: 1)), SyntheticPreferences.AppleWins(40, seed: 2), pooling);
         Assert.True(accuracy.Accuracy <= 0.25, $"held-out accuracy {accuracy}");
+    }
+
+    [Fact]
+    public void The_pooled_reward_adds_the_mean_hidden_state_of_the_completion_tokens_only()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(8, seed: 3);
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = RewardPooling.LastAndMean };
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        const string prompt = "\n\nHuman: tell me something\n\nAssistant:", completion = "a red apple on the mat";
+        var window = model.Window.Encode(prompt, completion);
+        Assert.Equal(" a red apple on the mat", model.Tokenizer.Decode(window.Ids[window.CompletionStart..^1]));
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var ids = torch.tensor(window.Ids.Select(i => (long)i).ToArray()).unsqueeze(0);
+        var hidden = model.Network.Trunk.HiddenStates(ids, Preference.Models.Decoding.DecoderContext.Causal(1, ids.shape[1], torch.CPU))[0];
+        var last = model.Network.Score.forward(hidden[^1..]).item<float>();
+        var pooled = model.Network.PooledScore!.forward(hidden[window.CompletionStart..].mean([0]).unsqueeze(0)).item<float>();
+
+        Assert.Equal(last + pooled, model.Score([(prompt, completion)])[0], 4);
     }
 
     [Fact]
@@ -94,12 +120,12 @@ public class RewardTrainerTests
         var train = SyntheticPreferences.AppleWins(8, seed: 3);
         using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
         var text = string.Join(" ", Enumerable.Repeat("the cat sat on the mat", 20)) + " final apple";
-        var (ids, truncated) = model.Window.Encode(text);
+        var (ids, _, truncated) = model.Window.Encode(text);
         Assert.True(truncated);
         Assert.Equal(32, ids.Length);
         Assert.Equal(model.Tokenizer.EosId, ids[^1]);
         Assert.EndsWith("final apple", model.Tokenizer.Decode(ids));
-        var (shortIds, shortCut) = model.Window.Encode("apple");
+        var (shortIds, _, shortCut) = model.Window.Encode("apple");
         Assert.False(shortCut);
         Assert.Equal(model.Tokenizer.BosId, shortIds[0]);
     }
@@ -114,6 +140,6 @@ public class RewardTrainerTests
         var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToList();
         Assert.DoesNotContain(trainable, n => n.Contains("embed_tokens") || n.Contains("layers.0."));
         Assert.Contains(trainable, n => n.Contains("layers.1."));
-        Assert.Contains(trainable, n => n.StartsWith("head."));
+        Assert.Contains(trainable, n => n.StartsWith("score."));
     }
 }

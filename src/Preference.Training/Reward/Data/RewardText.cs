@@ -30,6 +30,16 @@ public static class RewardText
     public static string Join(string prompt, string completion) =>
         prompt.Length == 0 || char.IsWhiteSpace(prompt[^1]) ? prompt + completion : prompt + " " + completion;
 
+    /// <summary>The part of a prompt the model reads: all of it, or from the last <c>\n\nHuman:</c> on (the whole prompt if it has none).</summary>
+    public static string Context(string prompt, PromptContext context)
+    {
+        if (context == PromptContext.Full) return prompt;
+        int last = prompt.LastIndexOf(HumanTurn, StringComparison.Ordinal);
+        return last <= 0 ? prompt : prompt[last..];
+    }
+
+    const string HumanTurn = "\n\nHuman:";
+
     static string Speaker(string role) => role switch
     {
         "user" or "human" => "Human",

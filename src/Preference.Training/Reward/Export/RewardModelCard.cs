@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Modeling;
 
 namespace Preference.Training.Reward.Export;
@@ -14,10 +15,24 @@ public sealed record RewardModelCard
 
     [JsonPropertyName("max_length")] public required int MaxLength { get; init; }
     [JsonPropertyName("truncation_side")] public string TruncationSide { get; init; } = "left";
+    /// <summary>
+    /// How to score: "last" = <c>score.weight</c> · h[last real token] (plain LlamaForSequenceClassification);
+    /// "last_and_mean" = that plus <c>pooled_score.weight</c> · mean(h over the completion's tokens, its EOS included).
+    /// </summary>
+    [JsonPropertyName("pooling")] public RewardPooling Pooling { get; init; } = RewardPooling.Last;
+
+    /// <summary>The prompt text read: "full", or "last_human_turn" (from the last "\n\nHuman:" on).</summary>
+    [JsonPropertyName("prompt_context")] public PromptContext Context { get; init; } = PromptContext.Full;
+
     [JsonPropertyName("base_model")] public string? BaseModel { get; init; }
     [JsonPropertyName("normalization")] public RewardStatistics? Normalization { get; init; }
 
-    static readonly JsonSerializerOptions Options = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     public void Write(string directory) =>
         File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Options) + "\n");

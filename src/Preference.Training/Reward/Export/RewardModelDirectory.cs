@@ -4,6 +4,7 @@ using Preference.Models;
 using Preference.Models.Heads;
 using Preference.Models.Loading;
 using Preference.Models.Tokenization;
+using Preference.Training.Reward.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,10 +15,13 @@ namespace Preference.Training.Reward.Export;
 /// <c>architectures: [LlamaForSequenceClassification]</c> and <c>num_labels: 1</c>, model.safetensors holding the trunk
 /// (<c>model.*</c>) and the <c>score.weight</c> head but no LM head, the tokenizer files, and
 /// <see cref="RewardModelCard"/> with the normalisation statistics. Saved by the trainer, loaded by eval/score/PPO.
+/// A mean-pooled head is stored as <c>pooled_score.weight</c>; transformers loads such a directory but ignores that
+/// tensor (it warns about an unused weight), so config.json's <c>reward_pooling</c> and reward_model.json say how to add it.
 /// </summary>
 public static class RewardModelDirectory
 {
     const string ScoreWeight = "score.weight";
+    const string PooledScoreWeight = "pooled_score.weight";
 
     public static void Save(Modeling.RewardModel model, string directory, string tokenizerSource, string? baseModel)
     {
@@ -32,7 +36,11 @@ public static class RewardModelDirectory
                 foreach (var name in saved.Names.Where(n => !layout.HeadNames.Contains(n)))
                     tensors.Add(new(name, saved.Read(name)));
             using (no_grad())
-                tensors.Add(new(ScoreWeight, HeadWeight(model.Network).detach().to(trunk.DType).cpu().contiguous()));
+            {
+                tensors.Add(new(ScoreWeight, HeadWeight(model.Network.Score).detach().to(trunk.DType).cpu().contiguous()));
+                if (model.Network.PooledScore is { } pooled)
+                    tensors.Add(new(PooledScoreWeight, HeadWeight(pooled).detach().to(trunk.DType).cpu().contiguous()));
+            }
             SafetensorsWriter.Write(weightsPath + ".partial", tensors, new Dictionary<string, string> { ["format"] = "pt" });
         }
         File.Move(weightsPath + ".partial", weightsPath, overwrite: true);
@@ -46,10 +54,17 @@ public static class RewardModelDirectory
         config["label2id"] = new JsonObject { ["LABEL_0"] = 0 };
         config["problem_type"] = "regression";
         if (model.Tokenizer.HasPad) config["pad_token_id"] = model.Tokenizer.PadId;
+        if (model.Network.PooledScore is not null)
+            config["reward_pooling"] = "last_and_mean: reward = score.weight · h[last non-pad token] + pooled_score.weight · mean(h over the " +
+                                       "completion's tokens, EOS included); see reward_model.json";
         File.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
         CopyTokenizer(tokenizerSource, directory);
-        new RewardModelCard { MaxLength = model.Window.MaxLength, BaseModel = baseModel, Normalization = model.Statistics }.Write(directory);
+        new RewardModelCard
+        {
+            MaxLength = model.Window.MaxLength, Pooling = model.Network.Pooling, Context = model.Window.Context,
+            BaseModel = baseModel, Normalization = model.Statistics,
+        }.Write(directory);
     }
 
     public static Modeling.RewardModel Load(string directory, Device device)
@@ -59,7 +74,7 @@ public static class RewardModelDirectory
         var configPath = Path.Combine(directory, HuggingFaceCheckpoint.ConfigFileName);
         var architecture = HuggingFaceArchitecture.ForModelType(ModelConfigJson.ReadModelType(configPath), configPath);
         var trunk = architecture.Create(configPath);
-        var network = new ScoredLanguageModel(trunk);
+        var network = new RewardNetwork(trunk, card.Pooling);
         try
         {
             using (var checkpoint = SafetensorsCheckpoint.Open(directory))
@@ -69,7 +84,7 @@ public static class RewardModelDirectory
                     throw new ModelFormatException(checkpoint.Source, $"weight '{ScoreWeight}' is missing; not a reward model");
                 var parameters = trunk.named_parameters().ToDictionary(p => p.name, p => p.parameter);
                 var loaded = new HashSet<string>();
-                foreach (var name in checkpoint.Names.Where(n => n != ScoreWeight))
+                foreach (var name in checkpoint.Names.Where(n => n is not ScoreWeight and not PooledScoreWeight))
                 {
                     var target = architecture.Layout.ToParameterName(name);
                     if (architecture.Layout.IsBuffer(target)) continue;
@@ -85,16 +100,18 @@ public static class RewardModelDirectory
                 // The LM head is not part of a sequence classifier; everything else must be there.
                 var missing = parameters.Keys.Where(k => !loaded.Contains(k) && !architecture.Layout.HeadNames.Contains(k)).ToList();
                 if (missing.Count > 0) throw new ModelFormatException(checkpoint.Source, $"weight '{missing[0]}' is missing");
-                using var score = checkpoint.Read(ScoreWeight, ScalarType.Float32);
-                var head = HeadWeight(network);
-                if (!score.shape.SequenceEqual(head.shape))
-                    throw new ModelFormatException(checkpoint.FileOf(ScoreWeight), $"'{ScoreWeight}' has shape [{string.Join(", ", score.shape)}], expected [{string.Join(", ", head.shape)}]");
-                head.copy_(score);
+                LoadHead(checkpoint, ScoreWeight, network.Score);
+                if (network.PooledScore is { } pooled)
+                {
+                    if (!checkpoint.Contains(PooledScoreWeight))
+                        throw new ModelFormatException(checkpoint.Source, $"weight '{PooledScoreWeight}' is missing; reward_model.json says pooling {card.Pooling}");
+                    LoadHead(checkpoint, PooledScoreWeight, pooled);
+                }
             }
             var tokenizer = TokenizerLoader.Load(directory);
             network.to(device);
             network.eval();
-            return new Modeling.RewardModel(network, new Modeling.TokenWindow(tokenizer, card.MaxLength)) { Statistics = card.Normalization };
+            return new Modeling.RewardModel(network, new Modeling.TokenWindow(tokenizer, card.MaxLength, card.Context)) { Statistics = card.Normalization };
         }
         catch
         {
@@ -103,8 +120,16 @@ public static class RewardModelDirectory
         }
     }
 
-    static Tensor HeadWeight(ScoredLanguageModel network) =>
-        network.Head.named_parameters().Single(p => p.name == "score.weight").parameter;
+    static Tensor HeadWeight(ScalarHead head) => head.named_parameters().Single(p => p.name == "score.weight").parameter;
+
+    static void LoadHead(SafetensorsCheckpoint checkpoint, string name, ScalarHead target)
+    {
+        using var value = checkpoint.Read(name, ScalarType.Float32);
+        var head = HeadWeight(target);
+        if (!value.shape.SequenceEqual(head.shape))
+            throw new ModelFormatException(checkpoint.FileOf(name), $"'{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", head.shape)}]");
+        head.copy_(value);
+    }
 
     /// <summary>The tokenizer file (or a directory's tokenizer files) next to the weights, so the directory stands alone.</summary>
     static void CopyTokenizer(string source, string directory)

@@ -1,17 +1,15 @@
-using Preference.Models.Heads;
 using Preference.Models.Tokenization;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Preference.Training.Reward.Modeling;
 
 /// <summary>
-/// A trained or training reward model: a causal LM trunk with a scalar <c>score</c> head, its tokenizer and the window
-/// it reads, plus the normalisation statistics PPO uses (null until measured on a reference set).
+/// A trained or training reward model: the network (trunk + reward heads), its tokenizer and the window it reads,
+/// plus the normalisation statistics PPO uses (null until measured on a reference set).
 /// </summary>
-public sealed class RewardModel(ScoredLanguageModel network, TokenWindow window) : IDisposable
+public sealed class RewardModel(RewardNetwork network, TokenWindow window) : IDisposable
 {
-    public ScoredLanguageModel Network { get; } = network;
+    public RewardNetwork Network { get; } = network;
 
     public TokenWindow Window { get; } = window;
 
@@ -22,24 +20,24 @@ public sealed class RewardModel(ScoredLanguageModel network, TokenWindow window)
     public Device Device => Network.Trunk.Device;
 
     /// <summary>[B] rewards of a padded batch, with gradients when training.</summary>
-    public Tensor Forward(RewardBatch batch) => Network.Score(batch.Ids, batch.Mask);
+    public Tensor Forward(RewardBatch batch) => Network.Forward(batch);
 
-    /// <summary>Raw rewards (not normalised) for prompt+completion texts, in order; no gradients, eval mode.</summary>
-    public float[] Score(IReadOnlyList<string> texts, int batchSize = 32, CancellationToken cancellationToken = default)
+    /// <summary>Raw rewards (not normalised) for prompt/completion pairs, in order; no gradients, eval mode.</summary>
+    public float[] Score(IReadOnlyList<(string Prompt, string Completion)> inputs, int batchSize = 32, CancellationToken cancellationToken = default)
     {
-        var result = new float[texts.Count];
+        var result = new float[inputs.Count];
         bool wasTraining = Network.training;
         Network.eval();
         try
         {
             using var noGrad = no_grad();
             // Similar lengths together waste less padding; results go back to input order.
-            var encoded = texts.Select((t, i) => (Index: i, Ids: Window.Encode(t).Ids)).OrderBy(e => e.Ids.Length).ToList();
+            var encoded = inputs.Select((t, i) => (Index: i, Text: Window.Encode(t.Prompt, t.Completion))).OrderBy(e => e.Text.Ids.Length).ToList();
             foreach (var chunk in encoded.Chunk(batchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                using var batch = RewardBatch.Pad(chunk.Select(c => c.Ids).ToList(), Tokenizer.PadId, Device);
+                using var batch = RewardBatch.Pad(chunk.Select(c => c.Text).ToList(), Tokenizer.PadId, Device);
                 var scores = Forward(batch).cpu().data<float>().ToArray();
                 for (int i = 0; i < chunk.Length; i++) result[chunk[i].Index] = scores[i];
             }

@@ -1,5 +1,4 @@
 using Preference.Models;
-using Preference.Models.Heads;
 using Preference.Models.Llama;
 using Preference.Models.Tokenization;
 using Preference.Training.Reward.Data;
@@ -34,10 +33,10 @@ public static class RewardModelFactory
             if (config.MaxLength > trunk.Shape.MaxPositions)
                 throw new ArgumentException($"max_length: {config.MaxLength} exceeds the base model's context of {trunk.Shape.MaxPositions} tokens");
         }
-        var network = new ScoredLanguageModel(trunk);
+        var network = new RewardNetwork(trunk, config.Pooling, config.HeadDropout);
         network.to(device);
         Freeze(network, config.FrozenLayers);
-        return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength));
+        return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context));
     }
 
     /// <summary>A byte-level BPE learned from the training pairs only (never from validation or test text).</summary>
@@ -68,7 +67,7 @@ public static class RewardModelFactory
     };
 
     /// <summary>Embeddings and the lowest <paramref name="layers"/> layers stop learning; the rest and the head train.</summary>
-    public static void Freeze(ScoredLanguageModel network, int layers)
+    public static void Freeze(RewardNetwork network, int layers)
     {
         if (layers <= 0) return;
         if (layers > network.Trunk.Shape.Layers)

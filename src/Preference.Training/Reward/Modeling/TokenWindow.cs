@@ -1,30 +1,49 @@
 using Preference.Models.Tokenization;
+using Preference.Training.Reward.Data;
 
 namespace Preference.Training.Reward.Modeling;
 
 /// <summary>
-/// Turns a prompt+completion text into at most <see cref="MaxLength"/> ids ending in EOS, keeping the END when it is
+/// Turns a prompt and a completion into at most <see cref="MaxLength"/> ids ending in EOS, keeping the END when it is
 /// too long: the final assistant turn decides most preferences, the opening turns least. The score is read at the EOS,
-/// a position that has seen the whole window in every row.
+/// a position that has seen the whole window in every row; pooled heads also need where the completion starts, so prompt
+/// and completion are encoded separately and the boundary is kept.
 /// </summary>
-public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength)
+public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptContext context = PromptContext.Full)
 {
     public int MaxLength { get; } = maxLength >= 4 ? maxLength : throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "must be at least 4");
 
+    public PromptContext Context { get; } = context;
+
     public ModelTokenizer Tokenizer => tokenizer;
 
-    /// <returns>The ids and whether the text had to be cut.</returns>
-    public (int[] Ids, bool Truncated) Encode(string text)
+    /// <summary>The ids, the index of the completion's first id (after any cut), and whether the input had to be cut.</summary>
+    public WindowedText Encode(string prompt, string completion)
     {
+        prompt = RewardText.Context(prompt, Context);
+        // The same text RewardText.Join would give, split at the boundary so the completion's span is known exactly.
+        var joined = RewardText.Join(prompt, completion);
+        var completionText = joined[prompt.Length..];
         // Untrusted text: a completion that contains "<|endoftext|>" must not end the sequence early.
-        var body = tokenizer.Encode(text, addBos: false, addEos: false, parseSpecialTokens: false);
+        var promptIds = prompt.Length == 0 ? [] : tokenizer.Encode(prompt, addBos: false, addEos: false, parseSpecialTokens: false);
+        var completionIds = tokenizer.Encode(completionText, addBos: false, addEos: false, parseSpecialTokens: false);
         int prefix = tokenizer.HasBos ? 1 : 0;
         int room = MaxLength - prefix - 1;
-        bool truncated = body.Count > room;
-        var ids = new int[prefix + Math.Min(room, body.Count) + 1];
+        int total = promptIds.Count + completionIds.Count;
+        int cut = Math.Max(0, total - room);
+        var ids = new int[prefix + total - cut + 1];
         if (prefix == 1) ids[0] = tokenizer.BosId;
-        for (int i = 0, start = Math.Max(0, body.Count - room); start + i < body.Count; i++) ids[prefix + i] = body[start + i];
+        int at = prefix;
+        for (int i = cut; i < total; i++)
+            ids[at++] = i < promptIds.Count ? promptIds[i] : completionIds[i - promptIds.Count];
         ids[^1] = tokenizer.EosId;
-        return (ids, truncated);
+        int completionStart = prefix + Math.Max(0, promptIds.Count - cut);
+        return new WindowedText(ids, completionStart, cut > 0);
     }
+
+    /// <summary>A whole text read as one completion (no prompt): what callers without a prompt/completion split score.</summary>
+    public WindowedText Encode(string text) => Encode("", text);
 }
+
+/// <summary>Window ids; positions from <paramref name="CompletionStart"/> to the end (EOS included) belong to the completion.</summary>
+public sealed record WindowedText(int[] Ids, int CompletionStart, bool Truncated);

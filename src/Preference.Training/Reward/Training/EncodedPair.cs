@@ -4,13 +4,10 @@ using Preference.Training.Reward.Modeling;
 namespace Preference.Training.Reward.Training;
 
 /// <summary>A pair tokenized once, before training, with whether either side lost its beginning to truncation.</summary>
-public sealed record EncodedPair(RewardPair Pair, int[] Chosen, int[] Rejected, bool Truncated)
+public sealed record EncodedPair(RewardPair Pair, WindowedText Chosen, WindowedText Rejected)
 {
+    public bool Truncated => Chosen.Truncated || Rejected.Truncated;
+
     public static IReadOnlyList<EncodedPair> Encode(IReadOnlyList<RewardPair> pairs, TokenWindow window) =>
-        pairs.AsParallel().AsOrdered().Select(p =>
-        {
-            var (chosen, cutChosen) = window.Encode(RewardText.Join(p.Prompt, p.Chosen));
-            var (rejected, cutRejected) = window.Encode(RewardText.Join(p.Prompt, p.Rejected));
-            return new EncodedPair(p, chosen, rejected, cutChosen || cutRejected);
-        }).ToList();
+        pairs.AsParallel().AsOrdered().Select(p => new EncodedPair(p, window.Encode(p.Prompt, p.Chosen), window.Encode(p.Prompt, p.Rejected))).ToList();
 }

@@ -1,5 +1,6 @@
 using Preference.Core.Datasets;
 using Preference.Training.Reward.Data;
+using Preference.Training.Reward.Modeling;
 
 namespace Preference.Training.Reward.Training;
 
@@ -44,6 +45,22 @@ public sealed record RewardConfig
 
     /// <summary>Tokens read per completion, BOS and EOS included; longer texts keep their end (the final answer).</summary>
     public int MaxLength { get; init; } = 256;
+
+    /// <summary>
+    /// Which prompt text the model reads before the completion. Default full; last_human_turn drops earlier turns,
+    /// which in implicit-prompt data (HH-RLHF) are the same on both sides of every pair and so cannot decide it.
+    /// </summary>
+    public PromptContext Context { get; init; } = PromptContext.Full;
+
+    /// <summary>
+    /// Where the reward is read: last (default, the transformers sequence-classification head, reloadable there as is)
+    /// or last_and_mean (plus a head on the mean hidden state over the completion's tokens, which lets word presence
+    /// speak directly — what a bag-of-words baseline shows matters most on small preference sets).
+    /// </summary>
+    public RewardPooling Pooling { get; init; } = RewardPooling.Last;
+
+    /// <summary>Dropout on the hidden states the heads read, while training (0 = none). Default 0.</summary>
+    public double HeadDropout { get; init; }
 
     /// <summary>Pairs per optimizer step (each pair is two sequences).</summary>
     public int BatchSize { get; init; } = 16;
@@ -99,6 +116,7 @@ public sealed record RewardConfig
         Require(MaxGradNorm >= 0, "max_grad_norm", "must not be negative");
         Require(LabelSmoothing is >= 0 and < 0.5, "label_smoothing", "must be at least 0 and below 0.5");
         Require(CenteringCoefficient >= 0, "centering_coefficient", "must not be negative");
+        Require(HeadDropout is >= 0 and < 1, "head_dropout", "must be at least 0 and below 1");
         Require(FrozenLayers >= 0, "frozen_layers", "must not be negative");
         Require(EvalEverySteps >= 1, "eval_every_steps", "must be at least 1");
         Require(EarlyStoppingPatience >= 0, "early_stopping_patience", "must not be negative");
