@@ -51,7 +51,9 @@ public static class PpoCommand
         var policy = ModelBundle.Load(settings.Policy, device);
         var reference = ModelBundle.Load(settings.Reference ?? settings.Policy, device);
         // The value model starts from the reward model's trunk and head, as OpenRLHF and TRL initialise it.
-        var value = RewardModelLoader.Load(settings.ValueModel, device).Network;
+        // (its last-token head: a value is needed at every position, which a pooled head does not give).
+        var rewardNetwork = RewardModelLoader.Load(settings.ValueModel, device).Network;
+        var value = new ScoredLanguageModel(rewardNetwork.Trunk, rewardNetwork.Score);
         return new PpoModels(policy.Model, reference.Model, value, policy.Tokenizer)
         {
             TokenizerFiles = Preference.Models.Loading.ModelLoader.FindTokenizer(settings.Policy ?? ModelBundle.EmbeddedDefaultPath),
