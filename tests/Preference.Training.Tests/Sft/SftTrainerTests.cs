@@ -4,7 +4,6 @@ using Preference.Training.Common;
 
 namespace Preference.Training.Tests.Sft;
 
-[Collection(TorchRandomStateCollection.Name)]
 public class SftTrainerTests
 {
     [Fact]
