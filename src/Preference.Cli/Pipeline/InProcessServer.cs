@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 using Preference.Cli.Serving;
 using Preference.Server;
 
@@ -53,7 +54,7 @@ public sealed class InProcessServer : IAsyncDisposable
             // The judge is a local loop, not a crowd; the per-client limit is for people.
             RequestsPerSecondPerClient = 10_000,
             Announcements = TextWriter.Null,
-        });
+        }, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning)); // the pipeline prints its own progress
         try
         {
             await PreferenceServer.BootstrapAdminAsync(app);
