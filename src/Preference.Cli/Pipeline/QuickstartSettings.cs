@@ -17,6 +17,12 @@ public sealed record QuickstartSettings : IValidatedConfig
     /// <summary>Candidates generated per prompt, shown together as one k-wise ranking task. Default 4 (6 pairs per task).</summary>
     public int CandidatesPerPrompt { get; init; } = 4;
 
+    /// <summary>
+    /// Ranking tasks per prompt, each with fresh candidates. Default 3: the rule judge ties most pairs (neither story
+    /// has a dog), so one task per prompt leaves too few pairs for a reward model that generalises.
+    /// </summary>
+    public int TasksPerPrompt { get; init; } = 3;
+
     /// <summary>Tokens per candidate. Default 48: a short story fits, generation stays quick on a CPU.</summary>
     public int MaxNewTokens { get; init; } = 48;
 
@@ -50,6 +56,7 @@ public sealed record QuickstartSettings : IValidatedConfig
         if (HeldoutPrompts.Count == 0) yield return "heldout_prompts: at least one held-out prompt is required";
         if (Prompts.Intersect(HeldoutPrompts).FirstOrDefault() is { } both) yield return $"heldout_prompts: '{both}' is also a training prompt";
         if (CandidatesPerPrompt is < 2 or > 9) yield return "candidates_per_prompt: must be 2..9 (a campaign shows 2..9 responses)";
+        if (TasksPerPrompt < 1) yield return "tasks_per_prompt: must be at least 1";
         if (MaxNewTokens < 1) yield return "max_new_tokens: must be at least 1";
         if (!(Temperature > 0)) yield return "temperature: must be positive (identical candidates teach nothing)";
         if (string.IsNullOrWhiteSpace(Judge)) yield return "judge: required";

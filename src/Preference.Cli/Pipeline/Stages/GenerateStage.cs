@@ -12,7 +12,7 @@ public sealed class GenerateStage : IPipelineStage
     public object Inputs(PipelineContext c) => new
     {
         policy = "bundled:stories260K",
-        c.Settings.Prompts, c.Settings.CandidatesPerPrompt, c.Settings.MaxNewTokens, c.Settings.Temperature, c.Settings.StopTokenId, c.Settings.Seed,
+        c.Settings.Prompts, c.Settings.TasksPerPrompt, c.Settings.CandidatesPerPrompt, c.Settings.MaxNewTokens, c.Settings.Temperature, c.Settings.StopTokenId, c.Settings.Seed,
     };
 
     public async Task<bool> RunAsync(PipelineContext c, bool resume, CancellationToken cancellationToken)
@@ -20,7 +20,8 @@ public sealed class GenerateStage : IPipelineStage
         c.StageDirectory(Name);
         using var bundle = ModelBundle.Load(null, c.Device, cancellationToken: cancellationToken);
         var k = c.Settings.CandidatesPerPrompt;
-        var repeated = c.Settings.Prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToList();
+        var tasks = c.Settings.Prompts.SelectMany(p => Enumerable.Repeat(p, c.Settings.TasksPerPrompt)).ToList();
+        var repeated = tasks.SelectMany(p => Enumerable.Repeat(p, k)).ToList();
         var completions = new TextGenerator(bundle.Model, bundle.Tokenizer).Generate(repeated, new GenerationOptions
         {
             MaxNewTokens = c.Settings.MaxNewTokens,
@@ -32,14 +33,14 @@ public sealed class GenerateStage : IPipelineStage
         var temporary = c.CandidatesFile + ".tmp";
         await using (var writer = new StreamWriter(temporary))
         {
-            for (int i = 0; i < c.Settings.Prompts.Count; i++)
+            for (int i = 0; i < tasks.Count; i++)
             {
                 var texts = completions.Skip(i * k).Take(k).Select(x => new { text = x.Text.Trim(), model = "stories260K" });
-                await writer.WriteLineAsync(JsonSerializer.Serialize(new { prompt = c.Settings.Prompts[i], completions = texts }));
+                await writer.WriteLineAsync(JsonSerializer.Serialize(new { prompt = tasks[i], completions = texts }));
             }
         }
         File.Move(temporary, c.CandidatesFile, overwrite: true);
-        c.Log.WriteLine($"generate: {completions.Count} candidates for {c.Settings.Prompts.Count} prompts -> {c.CandidatesFile}");
+        c.Log.WriteLine($"generate: {completions.Count} candidates in {tasks.Count} tasks for {c.Settings.Prompts.Count} prompts -> {c.CandidatesFile}");
         return true;
     }
 }
