@@ -50,7 +50,8 @@ public static class PpoCommand
         if (settings.ValueModel is null) return PpoModels.Load(settings.Policy, settings.Reference, device, settings.Seed);
         var policy = ModelBundle.Load(settings.Policy, device);
         var reference = ModelBundle.Load(settings.Reference ?? settings.Policy, device);
-        var (value, _, _) = RewardModelLoader.Load(settings.ValueModel, device);
+        // The value model starts from the reward model's trunk and head, as OpenRLHF and TRL initialise it.
+        var value = RewardModelLoader.Load(settings.ValueModel, device).Network;
         return new PpoModels(policy.Model, reference.Model, value, policy.Tokenizer)
         {
             TokenizerFiles = Preference.Models.Loading.ModelLoader.FindTokenizer(settings.Policy ?? ModelBundle.EmbeddedDefaultPath),

@@ -38,9 +38,6 @@ public static class CliRewardSources
         });
     }
 
-    static RewardModelSource RewardModel(RewardSpec spec, string name, TorchSharp.torch.Device device)
-    {
-        var (model, tokenizer, normalization) = RewardModelLoader.Load(spec.Path!, device);
-        return new RewardModelSource(name, model, tokenizer, normalization, spec.MaxLength);
-    }
+    static RewardModelSource RewardModel(RewardSpec spec, string name, TorchSharp.torch.Device device) =>
+        new(name, RewardModelLoader.Load(spec.Path!, device));
 }

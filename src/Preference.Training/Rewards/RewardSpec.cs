@@ -33,11 +33,11 @@ public sealed record RewardSpec
     /// <summary>length: characters away from the target that cost 1 reward. Default 100.</summary>
     public double LengthScale { get; init; } = 100;
 
-    /// <summary>reward_model: the exported reward model directory (trunk + score head + reward_statistics.json).</summary>
+    /// <summary>
+    /// reward_model: the directory `pref rm train` exported (score head, tokenizer, reward_model.json with the
+    /// truncation length and normalisation statistics it was trained with).
+    /// </summary>
     public string? Path { get; init; }
-
-    /// <summary>reward_model: tokens read at most (the end of longer texts is kept). Default 512.</summary>
-    public int MaxLength { get; init; } = 512;
 
     /// <summary>judge: a judge configuration file (configs/judge*.yaml); compared against the reference policy's completion.</summary>
     public string? Judge { get; init; }
@@ -63,7 +63,6 @@ public sealed record RewardSpec
                 break;
             case "reward_model":
                 if (string.IsNullOrWhiteSpace(Path)) yield return $"{at}.path: required for kind reward_model";
-                if (MaxLength < 2) yield return $"{at}.max_length: must be at least 2";
                 break;
             case "judge":
                 if (string.IsNullOrWhiteSpace(Judge)) yield return $"{at}.judge: required for kind judge";

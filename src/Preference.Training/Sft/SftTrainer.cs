@@ -173,6 +173,7 @@ public sealed class SftTrainer(
         if (config.Lora is not { } lora)
         {
             HuggingFaceCheckpoint.Save(model, directory, cancellationToken: cancellationToken);
+            TokenizerFilesCopy.Into(config.Model, directory);
             return null;
         }
         PeftAdapterFiles.Save(model, lora, directory, config.Model ?? "stories260K", model.ModelType);
@@ -181,6 +182,7 @@ public sealed class SftTrainer(
         model.MergeAndUnload();
         var merged = Path.Combine(directory, "merged");
         HuggingFaceCheckpoint.Save(model, merged, cancellationToken: cancellationToken);
+        TokenizerFilesCopy.Into(config.Model, merged);
         return merged;
     }
 

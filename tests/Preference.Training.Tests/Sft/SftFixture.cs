@@ -52,13 +52,16 @@ sealed class SftFixture : IDisposable
     public static ModelBundle LoadModel() => ModelBundle.Load(null, torch.CPU);
 
     public async Task<(SftResult Result, RunDirectory Run)> TrainAsync(SftConfig config, string runName, bool resume = false,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        Action<CausalLanguageModel>? inspectTrained = null)
     {
         using var bundle = LoadModel();
         var data = await SftData.LoadAsync(config, bundle.Tokenizer, cancellationToken);
         var run = new RunDirectory(Path(runName));
         var trainer = new SftTrainer(config, bundle.Model, bundle.Tokenizer, data, run);
-        return (await trainer.TrainAsync(resume, progress, cancellationToken), run);
+        var result = await trainer.TrainAsync(resume, progress, cancellationToken);
+        inspectTrained?.Invoke(bundle.Model);
+        return (result, run);
     }
 
     public static IReadOnlyList<(long Step, double Value)> Metric(RunDirectory run, string name) =>

@@ -4,6 +4,7 @@ using Preference.Training.Common;
 
 namespace Preference.Training.Tests.Sft;
 
+[Collection(TorchRandomStateCollection.Name)]
 public class SftTrainerTests
 {
     [Fact]
@@ -88,6 +89,30 @@ public class SftTrainerTests
         Assert.Equal(6, result.Steps);
         Assert.Equal(2, result.BestStep);
         Assert.True(File.Exists(Path.Combine(run.BestModelDirectory, "config.json")));
+    }
+
+    [Fact]
+    public async Task Frozen_layers_and_embeddings_leave_the_export_bit_identical_there_and_changed_elsewhere()
+    {
+        using var fixture = new SftFixture();
+        var config = SftFixture.Config(fixture.WriteTask()) with { FreezeLayers = 2, FreezeEmbeddings = true, MaxSteps = 3, Packing = true };
+
+        using var original = SftFixture.LoadModel();
+        var before = original.Model.state_dict();
+        var checkedNames = new List<string>();
+
+        await fixture.TrainAsync(config, "run", inspectTrained: tuned =>
+        {
+            foreach (var (name, weight) in tuned.state_dict())
+            {
+                bool frozen = name.StartsWith("model.embed_tokens.") || name.StartsWith("model.layers.0.") || name.StartsWith("model.layers.1.");
+                bool same = weight.eq(before[name]).all().item<bool>();
+                Assert.True(frozen == same, $"{name}: frozen {frozen}, unchanged {same}");
+                checkedNames.Add(name);
+            }
+        });
+
+        Assert.Equal(before.Count, checkedNames.Count);
     }
 
     [Fact]

@@ -1,12 +1,10 @@
 using Preference.Training.Common;
-using Preference.Training.Telemetry;
 
-namespace Preference.Training.Sft;
+namespace Preference.Training.Telemetry;
 
 /// <summary>
 /// Sends metrics rows to the server's training channel. A dashboard outage must not stop a training run, so a failed
 /// publish is reported once on the given writer and later rows are still tried (the client reconnects by itself).
-/// Any trainer can use it; it sits here until Telemetry/ takes it.
 /// </summary>
 public sealed class TelemetryMetricsSink(TrainingTelemetryClient client, TextWriter warnings) : IMetricsSink
 {
