@@ -1,6 +1,6 @@
+using Preference.Cli.Rewards;
 using Preference.Training.Common;
 using Preference.Training.Ppo;
-using Preference.Training.Sft;
 using Preference.Training.Telemetry;
 
 namespace Preference.Cli.Pipeline.Stages;
@@ -20,8 +20,7 @@ public sealed class PpoStage : IPipelineStage
         var run = new RunDirectory(c.PpoDirectory);
         bool fromCheckpoint = resume && run.Checkpoints().Latest() is not null;
         using var models = PpoModels.Load(c.Ppo.Policy, c.Ppo.Reference, c.Device, c.Ppo.Seed);
-        using var sources = new LearnedRewardSources();
-        var reward = sources.Build(c.Ppo.Rewards, c.Device);
+        var reward = await CliRewardSources.BuildAsync(c.Ppo, models, c.Device, cancellationToken);
         await using var telemetry = await TrainingTelemetryClient.StartRunAsync(c.Server.Address, c.Server.AdminToken,
             fromCheckpoint ? "quickstart ppo (resumed)" : "quickstart ppo", "ppo", cancellationToken: cancellationToken);
         c.Log.WriteLine($"ppo: live metrics on the dashboard at {c.Server.Address} (run {telemetry.Run.Id})");
