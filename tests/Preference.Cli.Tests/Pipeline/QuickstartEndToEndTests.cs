@@ -5,7 +5,7 @@ namespace Preference.Cli.Tests.Pipeline;
 
 public sealed class QuickstartEndToEndTests : IDisposable
 {
-    readonly TinyQuickstart _quickstart = new(ppoSteps: 8);
+    readonly TinyQuickstart _quickstart = new(ppoSteps: 10);
 
     [Fact]
     public async Task A_fresh_run_goes_through_every_stage_and_the_ppo_reward_rises()
@@ -28,7 +28,7 @@ public sealed class QuickstartEndToEndTests : IDisposable
         Assert.NotEmpty(File.ReadLines(Path.Combine(run, "export/pairs.jsonl")));
 
         var scores = MetricsSeries.Read(Path.Combine(run, "ppo/metrics.jsonl"), "objective/scores").Select(p => p.Value).ToList();
-        Assert.Equal(8, scores.Count);
+        Assert.Equal(10, scores.Count);
         Assert.True(scores.TakeLast(3).Average() > scores.Take(3).Average(), $"reward did not rise: {string.Join(", ", scores)}");
 
         using var winRate = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval/winrate.json")));

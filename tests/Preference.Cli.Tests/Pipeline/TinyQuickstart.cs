@@ -53,8 +53,8 @@ public sealed class TinyQuickstart : IDisposable
                 - "Once upon a time, there was a tiny mouse."
                 - "Sam had a blue kite."
             ppo:
-              total_episodes: {{ppoSteps * 8}}
-              per_device_train_batch_size: 8
+              total_episodes: {{ppoSteps * 16}}
+              per_device_train_batch_size: 16
               num_mini_batches: 1
               num_ppo_epochs: 2
               response_length: 32
@@ -71,7 +71,6 @@ public sealed class TinyQuickstart : IDisposable
                 - kind: reward_model
                   name: learned
                   path: reward/final
-                  max_length: 64
             """);
     }
 
