@@ -74,7 +74,10 @@ public sealed class TinyQuickstart : IDisposable
             """);
     }
 
-    public async Task<Result> RunAsync(params string[] extra)
+    public async Task<Result> RunAsync(params string[] extra) => await RunAsync(extra, null);
+
+    /// <param name="onLine">Sees each stdout line as it arrives (to act on the run while it waits, as a person would).</param>
+    public async Task<Result> RunAsync(string[] extra, Func<string, Task>? onLine)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -84,7 +87,7 @@ public sealed class TinyQuickstart : IDisposable
         foreach (var arg in new[] { "quickstart", "--config", ConfigFile, "--run-dir", RunDirectory, "--device", "cpu" }.Concat(extra))
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = onLine is null ? process.StandardOutput.ReadToEndAsync() : ReadLinesAsync(process.StandardOutput, onLine);
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         try
@@ -97,6 +100,17 @@ public sealed class TinyQuickstart : IDisposable
             throw new TimeoutException($"pref quickstart did not finish in 6 minutes:\n{await stdout}\n{await stderr}");
         }
         return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    static async Task<string> ReadLinesAsync(StreamReader reader, Func<string, Task> onLine)
+    {
+        var all = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            all.AppendLine(line);
+            await onLine(line);
+        }
+        return all.ToString();
     }
 
     public void Dispose()
