@@ -17,5 +17,7 @@ public static class CommandCatalog
         RmCommand.Create(),
         PpoCommand.Create(),
         EvalCommand.Create(),
+        QuickstartCommand.Create(),
+        RunsCommand.Create(),
     ];
 }

@@ -1,0 +1,32 @@
+using Preference.Training.Ppo;
+using TorchSharp;
+
+namespace Preference.Cli.Pipeline;
+
+/// <summary>Everything the stages of one quickstart run share: where it writes, what it was asked, the running server.</summary>
+public sealed class PipelineContext
+{
+    public required string RunDirectory { get; init; }
+    public required QuickstartSettings Settings { get; init; }
+    /// <summary>The ppo: section, with reward-model paths already resolved against the run directory.</summary>
+    public required PpoConfig Ppo { get; init; }
+    public required torch.Device Device { get; init; }
+    public required InProcessServer Server { get; init; }
+    public required TextWriter Log { get; init; }
+    public bool Human { get; init; }
+    /// <summary>Stop PPO after this step, leaving the stage to resume (simulates a kill; for tests and demos).</summary>
+    public long? StopAfterPpoStep { get; init; }
+
+    public const string CampaignId = "quickstart";
+
+    public string StageDirectory(string stage) => Directory.CreateDirectory(Path.Combine(RunDirectory, stage)).FullName;
+
+    public string CandidatesFile => Path.Combine(RunDirectory, "generate", "candidates.jsonl");
+    public string PairsFile => Path.Combine(RunDirectory, "export", "pairs.jsonl");
+    public string RewardDirectory => Path.Combine(RunDirectory, "reward");
+    public string RewardModelDirectory => Path.Combine(RewardDirectory, "final");
+    public string PpoDirectory => Path.Combine(RunDirectory, "ppo");
+    public string PolicyDirectory => Path.Combine(PpoDirectory, "final");
+    public string WinRateFile => Path.Combine(RunDirectory, "eval", "winrate.json");
+    public string RewardSummaryFile => Path.Combine(RewardDirectory, "summary.json");
+}
