@@ -49,14 +49,22 @@ public static class ModelLoader
 
     /// <summary>
     /// Tokenizer files beside a model: tokenizer.json / tokenizer.model / vocab.json + merges.txt in a Hugging Face
-    /// directory; tokenizer.bin or tok*.bin next to a llama2.c checkpoint. Empty when there is none.
+    /// directory (or, in a directory converted from llama2.c, its tokenizer.bin / tok*.bin); tokenizer.bin or tok*.bin
+    /// next to a llama2.c checkpoint. Empty when there is none.
     /// </summary>
     public static IReadOnlyList<string> FindTokenizer(string modelPath)
     {
         if (Directory.Exists(modelPath))
-            return [.. HuggingFaceTokenizerFiles.Select(f => Path.Combine(modelPath, f)).Where(File.Exists)];
-        var directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        var modelFile = Path.GetFullPath(modelPath);
+        {
+            var huggingFace = HuggingFaceTokenizerFiles.Select(f => Path.Combine(modelPath, f)).Where(File.Exists).ToList();
+            // A model converted from llama2.c (SFT/PPO exports of stories260K) carries its tok*.bin instead.
+            return huggingFace.Count > 0 ? huggingFace : Llama2cTokenizers(Path.GetFullPath(modelPath), modelFile: null);
+        }
+        return Llama2cTokenizers(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, Path.GetFullPath(modelPath));
+    }
+
+    static IReadOnlyList<string> Llama2cTokenizers(string directory, string? modelFile)
+    {
         var preferred = Path.Combine(directory, "tokenizer.bin");
         var others = Directory.EnumerateFiles(directory, "tok*.bin")
             .Where(f => f != modelFile && f != preferred)
