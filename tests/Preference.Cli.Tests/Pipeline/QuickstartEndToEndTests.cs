@@ -29,7 +29,8 @@ public sealed class QuickstartEndToEndTests : IDisposable
 
         var scores = MetricsSeries.Read(Path.Combine(run, "ppo/metrics.jsonl"), "objective/scores").Select(p => p.Value).ToList();
         Assert.Equal(10, scores.Count);
-        Assert.True(scores.TakeLast(3).Average() > scores.Take(3).Average(), $"reward did not rise: {string.Join(", ", scores)}");
+        // Halves, not the ends: single PPO steps at this tiny size swing by more than the trend.
+        Assert.True(scores.Skip(5).Average() > scores.Take(5).Average(), $"reward did not rise: {string.Join(", ", scores)}");
 
         using var winRate = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval/winrate.json")));
         Assert.Equal(4, winRate.RootElement.GetProperty("comparisons").GetInt32() + winRate.RootElement.GetProperty("failed").GetInt32());

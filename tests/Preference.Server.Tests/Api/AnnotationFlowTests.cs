@@ -47,8 +47,8 @@ public class AnnotationFlowTests
         {
             using var annotator = server.Client(await server.CreateAnnotatorAsync($"a{i}"));
             var task = (await annotator.NextAsync(campaign))!.Value;
-            var byText = task.GetProperty("completions").EnumerateArray().ToDictionary(c => c.GetProperty("text").GetString()!, c => c.GetProperty("id").GetString()!);
-            string[][] ranking = i < 2 ? [[byText["a"]], [byText["b"]]] : [[byText["b"]], [byText["a"]]];
+            var byId = task.GetProperty("completions").EnumerateArray().ToDictionary(c => c.GetProperty("text").GetString()!, c => c.GetProperty("id").GetString()!);
+            string[][] ranking = i < 2 ? [[byId["a"]], [byId["b"]]] : [[byId["b"]], [byId["a"]]];
             (await annotator.SubmitAsync(campaign, task.GetProperty("taskId").GetString()!, ranking)).EnsureSuccessStatusCode();
         }
         var all = await admin.GetStringAsync($"/api/campaigns/{campaign}/export?aggregate=bradleyTerry");
@@ -157,11 +157,13 @@ public class AnnotationFlowTests
             int i = 0;
             while (await annotator.NextAsync(campaign) is { } task)
             {
-                var byText = task.GetProperty("completions").EnumerateArray().OrderBy(c => c.GetProperty("text").GetString()).Select(c => c.GetProperty("id").GetString()!).ToArray();
-                // Both annotators prefer the first answer on even prompts and the second on odd ones.
+                // The report labels each pair in the ordinal order of the response ids, so preferences are set in that
+                // order: both labels occur (with one label only, kappa would be undefined, not 1).
+                var byId = task.GetProperty("completions").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
+                // Both annotators prefer the first id on even prompts and the second on odd ones.
                 var prompt = task.GetProperty("prompt").GetProperty("text").GetString()!;
                 bool even = int.Parse(prompt.Split(' ')[1].TrimEnd('?')) % 2 == 0;
-                string[][] ranking = even ? [[byText[0]], [byText[1]]] : [[byText[1]], [byText[0]]];
+                string[][] ranking = even ? [[byId[0]], [byId[1]]] : [[byId[1]], [byId[0]]];
                 (await annotator.SubmitAsync(campaign, task.GetProperty("taskId").GetString()!, ranking)).EnsureSuccessStatusCode();
                 i++;
             }
