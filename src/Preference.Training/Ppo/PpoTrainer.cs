@@ -44,7 +44,7 @@ public sealed class PpoTrainer
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>For tests only: −1 flips the advantage sign, which must stop the reward from rising.</summary>
-    public double AdvantageSign { get; init; } = 1;
+    internal double AdvantageSign { get; init; } = 1;
 
     /// <summary>Stop after this step even though the run has more (simulates a kill in tests). Null runs to the end.</summary>
     public long? StopAfterStep { get; init; }
