@@ -3,7 +3,6 @@ using Preference.Cli.Judging;
 using Preference.Cli.Rewards;
 using Preference.Judges.Configuration;
 using Preference.Models;
-using Preference.Models.Loading;
 using Preference.Training.Evaluation;
 
 namespace Preference.Cli.Pipeline.Stages;
@@ -27,10 +26,7 @@ public sealed class EvalStage : IPipelineStage
         c.StageDirectory(Name);
         var judgeConfig = await JudgeConfigs.LoadAsync(new FileInfo(c.Settings.Judge), cancellationToken);
         var pairwise = new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judgeConfig), judgeConfig.Parallelism);
-        // PPO started from the bundled model, so its tokenizer is the bundled one (the HF loader does not look for the
-        // llama2.c tok*.bin that PPO copies beside the policy).
-        var tokenizer = ModelLoader.FindTokenizer(c.PolicyDirectory).Count == 0 ? ModelLoader.FindTokenizer(ModelBundle.EmbeddedDefaultPath)[0] : null;
-        using var policy = ModelBundle.Load(c.PolicyDirectory, c.Device, tokenizer, cancellationToken);
+        using var policy = ModelBundle.Load(c.PolicyDirectory, c.Device, cancellationToken: cancellationToken);
         using var sft = ModelBundle.Load(null, c.Device, cancellationToken: cancellationToken);
         var evaluation = new WinRateEvaluation(policy.Model, sft.Model, sft.Model, policy.Tokenizer, pairwise);
         var report = await evaluation.RunAsync(c.Settings.HeldoutPrompts, new WinRateOptions
