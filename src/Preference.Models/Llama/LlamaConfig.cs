@@ -23,6 +23,9 @@ public sealed record LlamaConfig
     [JsonPropertyName("rms_norm_eps")] public double RmsNormEps { get; init; } = 1e-6;
     [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000.0;
     [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
+    /// <summary>transformers ≥ 5 writes rope_theta and the scaling together here; <see cref="WithRopeParametersResolved"/> folds it in.</summary>
+    [JsonPropertyName("rope_parameters"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RopeScaling? RopeParameters { get; init; }
     [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; }
     /// <summary>Bias on q/k/v projections: Qwen2 has it, LLaMA does not.</summary>
     [JsonPropertyName("attention_bias")] public bool? AttentionBiasFlag { get; init; }
@@ -42,6 +45,17 @@ public sealed record LlamaConfig
     [JsonIgnore] public int KeyValueHeads => NumKeyValueHeads ?? NumAttentionHeads;
     [JsonIgnore] public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
     [JsonIgnore] public bool HasQkvBias => AttentionBiasFlag ?? ModelType == "qwen2";
+
+    /// <summary>
+    /// The same config with a transformers ≥ 5 <c>rope_parameters</c> block moved into <c>rope_theta</c> and
+    /// <c>rope_scaling</c>, so every consumer reads one place and a Llama 3 saved by transformers 5 keeps its theta.
+    /// </summary>
+    public LlamaConfig WithRopeParametersResolved() => RopeParameters is not { } p ? this : this with
+    {
+        RopeTheta = p.RopeTheta ?? RopeTheta,
+        RopeScaling = RopeScaling ?? (p.Kind == "default" ? null : p with { RopeTheta = null }),
+        RopeParameters = null,
+    };
 
     public void Validate(string source)
     {
@@ -71,6 +85,9 @@ public sealed record RopeScaling
     [JsonPropertyName("low_freq_factor")] public double LowFreqFactor { get; init; } = 1.0;
     [JsonPropertyName("high_freq_factor")] public double HighFreqFactor { get; init; } = 4.0;
     [JsonPropertyName("original_max_position_embeddings")] public int OriginalMaxPositionEmbeddings { get; init; } = 8192;
+    /// <summary>Only inside transformers ≥ 5's <c>rope_parameters</c>.</summary>
+    [JsonPropertyName("rope_theta"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RopeTheta { get; init; }
 
     [JsonIgnore] public string Kind => RopeType ?? LegacyType ?? "default";
 

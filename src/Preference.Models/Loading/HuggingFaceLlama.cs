@@ -14,7 +14,7 @@ public sealed partial class HuggingFaceLlama : HuggingFaceArchitecture
 
     public override CausalLanguageModel Create(string configPath)
     {
-        var config = ModelConfigJson.Read<LlamaConfig>(configPath);
+        var config = ModelConfigJson.Read<LlamaConfig>(configPath).WithRopeParametersResolved();
         config.Validate(configPath);
         return new LlamaForCausalLM(config);
     }
