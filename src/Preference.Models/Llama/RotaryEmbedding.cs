@@ -11,6 +11,10 @@ namespace Preference.Models.Llama;
 public sealed class RotaryEmbedding : nn.Module
 {
     readonly bool _interleaved;
+    // Not buffers: TorchSharp 0.107's Module.to left this submodule's non-persistent buffers on the CPU when the model
+    // moved to CUDA (seen on an H100), and it turns complex buffers real on a dtype change. The tables live in a holder
+    // that RegisterComponents does not see, and follow the device of the positions themselves.
+    readonly RotaryTableSet _tables;
 
     public RotaryEmbedding(LlamaConfig config) : base(nameof(RotaryEmbedding))
     {
@@ -19,12 +23,14 @@ public sealed class RotaryEmbedding : nn.Module
         var positions = arange(config.MaxPositionEmbeddings, dtype: ScalarType.Float64);
         if (config.RopeScaling is { Kind: "linear" } linear) positions /= linear.Factor;
         var angles = outer(positions, inverseFrequencies);
-        // [maxPositions, headDim/2]; buffers, so they follow the model to its device, but never saved.
-        register_buffer("cos", angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(), persistent: false);
-        register_buffer("sin", angles.sin().to(ScalarType.Float32).DetachFromDisposeScope(), persistent: false);
-        // Adjacent pairs are complex numbers, so the rotation is one complex multiply: far fewer tensor ops per step.
-        if (_interleaved)
-            register_buffer("cis", polar(ones_like(angles), angles).to(ScalarType.ComplexFloat32).DetachFromDisposeScope(), persistent: false);
+        // [maxPositions, headDim/2], computed in float64 and stored in float32.
+        _tables = new RotaryTableSet
+        {
+            Cos = angles.cos().to(ScalarType.Float32).DetachFromDisposeScope(),
+            Sin = angles.sin().to(ScalarType.Float32).DetachFromDisposeScope(),
+            // Adjacent pairs are complex numbers, so the rotation is one complex multiply: far fewer ops per step.
+            Cis = _interleaved ? polar(ones_like(angles), angles).to(ScalarType.ComplexFloat32).DetachFromDisposeScope() : null,
+        };
     }
 
     static Tensor InverseFrequencies(LlamaConfig config)
@@ -57,11 +63,12 @@ public sealed class RotaryEmbedding : nn.Module
     /// <summary>The rotations for [B, T] positions, shaped [B, 1, T, headDim/2] to broadcast over heads.</summary>
     public RotaryTables At(Tensor positionIds, ScalarType dtype)
     {
+        _tables.FollowDevice(positionIds.device);
         long batch = positionIds.shape[0], steps = positionIds.shape[1];
         var flat = positionIds.flatten();
-        Tensor Gather(string name) => get_buffer(name)!.index_select(0, flat).view(batch, 1, steps, -1);
-        if (_interleaved && dtype == ScalarType.Float32) return new RotaryTables(null, null, Gather("cis"));
-        var (cos, sin) = (Gather("cos"), Gather("sin"));
+        Tensor Gather(Tensor table) => table.index_select(0, flat).view(batch, 1, steps, -1);
+        if (_tables.Cis is { } cis && dtype == ScalarType.Float32) return new RotaryTables(null, null, Gather(cis));
+        var (cos, sin) = (Gather(_tables.Cos), Gather(_tables.Sin));
         return dtype == ScalarType.Float32 ? new RotaryTables(cos, sin, null) : new RotaryTables(cos.to(dtype), sin.to(dtype), null);
     }
 
@@ -80,6 +87,43 @@ public sealed class RotaryEmbedding : nn.Module
         }
         var halves = x.chunk(2, -1);
         return cat([halves[0] * cos - halves[1] * sin, halves[1] * cos + halves[0] * sin], -1);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _tables.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>The precomputed [maxPositions, headDim/2] rotation tables of one <see cref="RotaryEmbedding"/>.</summary>
+sealed class RotaryTableSet : IDisposable
+{
+    public required Tensor Cos { get; set; }
+    public required Tensor Sin { get; set; }
+    public Tensor? Cis { get; set; }
+
+    public void FollowDevice(Device device)
+    {
+        // Device(-1) means "the current one" of its type; tensors always report a concrete index.
+        if (Cos.device_type == device.type && (device.index < 0 || Cos.device_index == device.index)) return;
+        Cos = Move(Cos, device);
+        Sin = Move(Sin, device);
+        if (Cis is { } cis) Cis = Move(cis, device);
+    }
+
+    static Tensor Move(Tensor table, Device device)
+    {
+        var moved = table.to(device).DetachFromDisposeScope();
+        if (!ReferenceEquals(moved, table)) table.Dispose();
+        return moved;
+    }
+
+    public void Dispose()
+    {
+        Cos.Dispose();
+        Sin.Dispose();
+        Cis?.Dispose();
     }
 }
 
