@@ -24,7 +24,7 @@ public static class QuickstartCommand
             Description = "Run directory (store, stage outputs, metrics, checkpoints, report); a re-run resumes it",
             DefaultValueFactory = _ => new DirectoryInfo("runs/quickstart"),
         };
-        var set = new Option<string[]>("--set") { Description = "Override a setting: quickstart.key=value or ppo.key=value (repeatable)" };
+        var set = new Option<string[]>("--set") { Description = "Override a setting: quickstart.key=value or ppo.key=value (repeatable); lists in YAML flow syntax: ppo.prompts=[\"a\", \"b\"]" };
         var human = new Option<bool>("--human") { Description = "Wait for people to rank the campaign in the browser instead of the rule judge" };
         var urls = new Option<string>("--urls") { Description = "Where the server listens (port 0 picks a free one)", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var stopAfter = new Option<long?>("--stop-after-ppo-step") { Description = "Stop PPO after this step (it resumes on the next run)" };
@@ -44,8 +44,9 @@ public static class QuickstartCommand
             if (parse.GetValue(stopAfter) is < 1) throw new CliException("--stop-after-ppo-step: must be at least 1");
             var settings = StageConfigFile.Load<QuickstartSettings>(configFile, "quickstart", overrides);
             if (!File.Exists(settings.Judge)) throw new CliException($"{configFile}: quickstart.judge: '{settings.Judge}' does not exist");
+            // Every setting is checked before the run directory exists, so a typo leaves nothing behind.
+            var ppo = ResolvePpo(StageConfigFileWithPrompts(configFile, overrides, settings), parse.GetValue(runDir)!.FullName);
             var run = Directory.CreateDirectory(parse.GetValue(runDir)!.FullName).FullName;
-            var ppo = ResolvePpo(StageConfigFileWithPrompts(configFile, overrides, settings), run);
 
             await using var server = await InProcessServer.StartAsync(Path.Combine(run, "server"), parse.GetValue(urls)!, cancellationToken);
             Console.WriteLine($"dashboard: {server.Address}  (admin token: {server.AdminToken})");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Preference.Cli.Serving;
 using Preference.Training.Common;
 using YamlDotNet.Core;
@@ -11,9 +12,11 @@ namespace Preference.Cli.Configuration;
 /// <summary>
 /// Reads one stage's section (<c>sft:</c>, <c>rm:</c>, <c>ppo:</c>, …) of a YAML config into its record, after applying
 /// <c>--set section.key=value</c> overrides. Unknown keys, wrong types and invalid values are errors that name the file
-/// and the key, never silently ignored.
+/// and the key, never silently ignored. An override's value is YAML when it starts like a flow collection or a quoted
+/// scalar (<c>ppo.prompts=["Once upon a time", "Tom: a dog"]</c>, <c>ppo.rewards=[{kind: reward_model, path: rm}]</c>),
+/// otherwise it is taken literally, so a prompt or path holding <c>: </c> or <c>#</c> needs no quoting.
 /// </summary>
-public static class StageConfigFile
+public static partial class StageConfigFile
 {
     static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
@@ -31,17 +34,19 @@ public static class StageConfigFile
         if (node is not YamlMappingNode mapping) throw new CliException($"{source}: '{section}' must be a mapping of settings");
         foreach (var assignment in overrides) Apply(mapping, section, assignment);
 
+        var document = new YamlStream(new YamlDocument(mapping));
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        document.Save(writer, assignAnchors: false);
+        var merged = writer.ToString();
         T config;
         try
         {
-            var document = new YamlStream(new YamlDocument(mapping));
-            using var writer = new StringWriter(CultureInfo.InvariantCulture);
-            document.Save(writer, assignAnchors: false);
-            config = Deserializer.Deserialize<T>(writer.ToString()) ?? new T();
+            config = Deserializer.Deserialize<T>(merged) ?? new T();
         }
         catch (YamlException e)
         {
-            throw new CliException($"{source}: {section}: {Describe(e)}");
+            var key = KeyAt(merged, (int)e.Start.Line);
+            throw new CliException($"{source}: {section}{(key.Length > 0 ? "." + key : "")}: {Describe(e, SettingType(typeof(T), key))}");
         }
         if (config is IValidatedConfig validated && validated.Problems().FirstOrDefault() is { } problem)
             throw new CliException($"{source}: {section}.{problem}");
@@ -80,15 +85,79 @@ public static class StageConfigFile
                 target.Children[new YamlScalarNode(key)] = child = new YamlMappingNode();
             target = child as YamlMappingNode ?? throw new CliException($"--set: '{key}' in '{assignment}' is not a section");
         }
-        target.Children[new YamlScalarNode(keys[^1])] = new YamlScalarNode(assignment[(equals + 1)..].Trim());
+        target.Children[new YamlScalarNode(keys[^1])] = ValueNode(assignment[..equals].Trim(), assignment[(equals + 1)..].Trim());
     }
 
-    static string Describe(YamlException e)
+    static YamlNode ValueNode(string key, string text)
+    {
+        if (text.Length == 0 || text[0] is not ('[' or '{' or '"' or '\'')) return new YamlScalarNode(text);
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            throw new CliException($"--set: {key}: '{text}' is not a YAML value ({(e.InnerException ?? e).Message.Split('\n')[0]}); " +
+                                   "write a list as [a, b] or [\"a\", \"b\"]");
+        }
+    }
+
+    /// <summary>
+    /// The dotted key owning <paramref name="line"/> (1-based) of the merged document, so an error names the user's key
+    /// (file or --set) rather than a position in a document the user never saw.
+    /// </summary>
+    static string KeyAt(string document, int line)
+    {
+        var path = new List<(int Indent, string Key)>();
+        foreach (var text in document.Split('\n').Take(line))
+        {
+            if (KeyLine().Match(text) is not { Success: true } match) continue;
+            int indent = match.Groups[1].Length;
+            path.RemoveAll(p => p.Indent >= indent);
+            path.Add((indent, match.Groups[2].Value));
+        }
+        return string.Join('.', path.Select(p => p.Key));
+    }
+
+    [GeneratedRegex(@"^((?:\s|-\s)*)([A-Za-z0-9_]+)\s*:")]
+    private static partial Regex KeyLine();
+
+    static string Describe(YamlException e, Type? expected)
     {
         var message = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
         if (message.Contains("not found on type", StringComparison.Ordinal) && message.Split('\'') is { Length: >= 2 } parts)
             return $"unknown key '{parts[1]}'";
-        // Line numbers here would point into the merged document, not the user's file, so none are given.
+        // YamlDotNet's own words name CLR types and positions in the merged document, not what the user should write.
+        if (expected is not null)
+            return $"expected {Expected(expected)}" + (message.Contains("System.", StringComparison.Ordinal) || message.Contains("Line:", StringComparison.Ordinal) ? "" : $" ({message})");
         return message;
+    }
+
+    /// <summary>The type of the setting at a dotted snake_case key of <paramref name="type"/>, or null if there is none.</summary>
+    static Type? SettingType(Type type, string key)
+    {
+        Type? current = type;
+        foreach (var name in key.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var property = current?.GetProperties().FirstOrDefault(p => UnderscoredNamingConvention.Instance.Apply(p.Name) == name);
+            if (property is null) return null;
+            current = property.PropertyType;
+        }
+        return current == type ? null : current;
+    }
+
+    static string Expected(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string)) return "text";
+        if (type == typeof(bool)) return "true or false";
+        if (type == typeof(int) || type == typeof(long)) return "a whole number";
+        if (type == typeof(double) || type == typeof(float)) return "a number";
+        if (type.IsEnum) return "one of " + string.Join(", ", Enum.GetNames(type).Select(UnderscoredNamingConvention.Instance.Apply));
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            return $"a list of {Expected(type.GetGenericArguments()[0])}, e.g. [a, b]";
+        return "a mapping of settings";
     }
 }

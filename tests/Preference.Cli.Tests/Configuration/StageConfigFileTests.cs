@@ -1,6 +1,9 @@
 using Preference.Cli.Configuration;
+using Preference.Cli.Pipeline;
 using Preference.Cli.Serving;
 using Preference.Training.Common;
+using Preference.Training.Ppo;
+using Preference.Training.Rewards;
 
 namespace Preference.Cli.Tests.Configuration;
 
@@ -49,6 +52,61 @@ public sealed class StageConfigFileTests : IDisposable
         File.WriteAllText(_path, "opt:\n  warmup_steps: lots\n");
         var error = Assert.Throws<CliException>(() => StageConfigFile.Load<OptimizerConfig>(_path, "opt", []));
         Assert.Contains("opt", error.Message);
+    }
+
+    [Fact]
+    public void Set_takes_a_flow_list_for_a_list_setting()
+    {
+        File.WriteAllText(_path, "quickstart:\n  prompts: [from the file]\n  heldout_prompts: [kept]\n");
+        var settings = StageConfigFile.Load<QuickstartSettings>(_path, "quickstart",
+            ["quickstart.prompts=[\"Tom: a dog.\", 'Sue, happy!', plain]"]);
+        Assert.Equal(["Tom: a dog.", "Sue, happy!", "plain"], settings.Prompts);
+        Assert.Equal(["kept"], settings.HeldoutPrompts);
+    }
+
+    [Fact]
+    public void Set_takes_a_flow_list_of_mappings()
+    {
+        File.WriteAllText(_path, "ppo:\n  prompts: [a]\n");
+        var ppo = StageConfigFile.Load<PpoConfig>(_path, "ppo",
+            ["ppo.rewards=[{kind: reward_model, name: learned, path: reward/final}, {kind: length, name: short, weight: 0.5}]"]);
+        Assert.Equal(["reward_model", "length"], ppo.Rewards.Select(r => r.Kind));
+        Assert.Equal("reward/final", ppo.Rewards[0].Path);
+        Assert.Equal(0.5, ppo.Rewards[1].Weight);
+    }
+
+    [Fact]
+    public void Set_takes_a_quoted_scalar_without_its_quotes_and_a_plain_one_literally()
+    {
+        var settings = StageConfigFile.Load<QuickstartSettings>(null, "quickstart",
+            ["quickstart.prompts=[a]", "quickstart.heldout_prompts=[b]", "quickstart.judge=\"configs/judge.yaml\""]);
+        Assert.Equal("configs/judge.yaml", settings.Judge);
+        var literal = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(null, "quickstart", ["quickstart.seed=3 # not a comment"]));
+        Assert.Contains("quickstart.seed", literal.Message);
+    }
+
+    [Fact]
+    public void A_malformed_list_in_set_names_the_key()
+    {
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(null, "quickstart",
+            ["quickstart.prompts=[\"a\", \"b\""]));
+        Assert.StartsWith("--set: quickstart.prompts: ", error.Message);
+    }
+
+    [Fact]
+    public void A_scalar_for_a_list_setting_names_the_key()
+    {
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(null, "quickstart",
+            ["quickstart.heldout_prompts=[b]", "quickstart.prompts=just one"]));
+        Assert.StartsWith("(defaults): quickstart.prompts: ", error.Message);
+    }
+
+    [Fact]
+    public void A_list_for_a_scalar_setting_names_the_nested_key()
+    {
+        File.WriteAllText(_path, "quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    epochs: 2\n");
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(_path, "quickstart", ["quickstart.reward.batch_size=[1, 2]"]));
+        Assert.StartsWith($"{_path}: quickstart.reward.batch_size: ", error.Message);
     }
 
     public void Dispose() => File.Delete(_path);

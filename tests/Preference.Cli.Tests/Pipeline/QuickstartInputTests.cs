@@ -30,5 +30,15 @@ public sealed class QuickstartInputTests : IDisposable
         Assert.Contains("--set: 'rm.epochs=3' must start with quickstart. or ppo.", result.Stderr);
     }
 
+    [Fact]
+    public async Task A_malformed_list_override_is_one_error_line_naming_the_key_and_creates_no_run()
+    {
+        var result = await _quickstart.RunAsync("--set", "ppo.prompts=[\"Tom had a dog.\", \"Sue was happy.\"");
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.Contains("--set: ppo.prompts: ", line);
+        Assert.False(Directory.Exists(_quickstart.RunDirectory));
+    }
+
     public void Dispose() => _quickstart.Dispose();
 }

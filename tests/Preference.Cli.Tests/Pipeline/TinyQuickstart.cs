@@ -77,14 +77,15 @@ public sealed class TinyQuickstart : IDisposable
     public async Task<Result> RunAsync(params string[] extra) => await RunAsync(extra, null);
 
     /// <param name="onLine">Sees each stdout line as it arrives (to act on the run while it waits, as a person would).</param>
-    public async Task<Result> RunAsync(string[] extra, Func<string, Task>? onLine)
+    /// <param name="runDirectory">Another run directory than <see cref="RunDirectory"/> (a copy of it, say).</param>
+    public async Task<Result> RunAsync(string[] extra, Func<string, Task>? onLine, string? runDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Directory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pref.dll"));
-        foreach (var arg in new[] { "quickstart", "--config", ConfigFile, "--run-dir", RunDirectory, "--device", "cpu" }.Concat(extra))
+        foreach (var arg in new[] { "quickstart", "--config", ConfigFile, "--run-dir", runDirectory ?? RunDirectory, "--device", "cpu" }.Concat(extra))
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stdout = onLine is null ? process.StandardOutput.ReadToEndAsync() : ReadLinesAsync(process.StandardOutput, onLine);

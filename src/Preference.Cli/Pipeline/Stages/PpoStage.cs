@@ -13,7 +13,13 @@ public sealed class PpoStage : IPipelineStage
 {
     public string Name => "ppo";
 
-    public object Inputs(PipelineContext c) => c.Ppo;
+    // Model and judge paths by place in the run or by content (never absolute), so a copied run directory still resumes.
+    public object Inputs(PipelineContext c) => c.Ppo with
+    {
+        Policy = PortableInputs.Of(c.RunDirectory, c.Ppo.Policy),
+        Reference = PortableInputs.Of(c.RunDirectory, c.Ppo.Reference),
+        Rewards = c.Ppo.Rewards.Select(r => r with { Path = PortableInputs.Of(c.RunDirectory, r.Path), Judge = PortableInputs.Of(c.RunDirectory, r.Judge) }).ToList(),
+    };
 
     public async Task<bool> RunAsync(PipelineContext c, bool resume, CancellationToken cancellationToken)
     {

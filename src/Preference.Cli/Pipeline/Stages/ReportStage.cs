@@ -38,7 +38,7 @@ public sealed class ReportStage : IPipelineStage
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preference quickstart report</title>")
             .Append("<style>body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em}figure{display:inline-block;margin:.5em}")
-            .Append("table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5em}</style></head><body>")
+            .Append("table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}.samples td{white-space:pre-wrap;vertical-align:top}</style></head><body>")
             .Append("<h1>Preference quickstart</h1>")
             .Append($"<p>Run directory: <code>{WebUtility.HtmlEncode(Path.GetFullPath(runDirectory))}</code>. ")
             .Append("The bundled stories260K policy wrote candidates, a rule judge ranked them through the annotation API, a reward model learned ")
@@ -65,11 +65,25 @@ public sealed class ReportStage : IPipelineStage
         if (winRate is not null)
         {
             html.Append("<figure>").Append(SvgWinRateChart.Render(winRate.WinRate, winRate.CiLow, winRate.CiHigh)).Append("</figure>");
-            html.Append("<h2>Judged samples</h2>");
+            html.Append("<h2>Judged samples</h2>")
+                .Append("<table class=\"samples\"><tr><th>prompt</th><th>PPO policy</th><th>SFT policy</th><th>judge</th></tr>");
+            // The stories as text, HTML-encoded and nothing more: a sample is read, not parsed.
             foreach (var sample in winRate.Samples.Take(6))
-                html.Append($"<pre>{WebUtility.HtmlEncode(JsonSerializer.Serialize(sample, new JsonSerializerOptions { WriteIndented = true }))}</pre>");
+                html.Append("<tr>").Append(Cell(sample.Prompt)).Append(Cell(sample.Policy)).Append(Cell(sample.Baseline))
+                    .Append(Cell(Verdict(sample.Outcome))).Append("</tr>");
+            html.Append("</table>");
         }
         html.Append("</body></html>");
         return html.ToString();
     }
+
+    static string Cell(string text) => $"<td>{WebUtility.HtmlEncode(text)}</td>";
+
+    static string Verdict(string outcome) => outcome switch
+    {
+        "win" => "PPO policy better",
+        "loss" => "SFT policy better",
+        "tie" => "tie",
+        _ => outcome,
+    };
 }

@@ -8,7 +8,11 @@ public sealed class RewardStage : IPipelineStage
 {
     public string Name => "reward";
 
-    public object Inputs(PipelineContext c) => new { c.Settings.Reward, pairs = StageLedger.FileHash(c.PairsFile) };
+    public object Inputs(PipelineContext c) => new
+    {
+        Reward = c.Settings.Reward.BaseModel == "bundled" ? c.Settings.Reward : c.Settings.Reward with { BaseModel = PortableInputs.Of(c.RunDirectory, c.Settings.Reward.BaseModel)! },
+        pairs = StageLedger.FileHash(c.PairsFile),
+    };
 
     public async Task<bool> RunAsync(PipelineContext c, bool resume, CancellationToken cancellationToken)
     {
