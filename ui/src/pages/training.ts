@@ -34,7 +34,9 @@ export async function trainingPage(runId?: string): Promise<void> {
       if (!plot) {
         const holder = h("div", { class: "chart", "data-metric": name });
         charts.append(holder);
+        // x is the training step, not a timestamp (uPlot's default would label it as dates).
         plot = new uPlot({ title: name, width: Math.min(560, window.innerWidth - 40), height: 220,
+          scales: { x: { time: false } },
           series: [{ label: "step" }, { label: name, stroke: "#3366cc" }] }, data, holder);
         plots.set(name, plot);
       } else plot.setData(data);
