@@ -13,7 +13,8 @@ namespace Preference.Bench;
 /// Reward-model accuracy on the real shared data against the two baselines: `hh` trains on HH-RLHF harmless train.jsonl
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
-/// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn,
+/// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn|relevantpassages,
+/// features=none|grounding,
 /// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
@@ -40,7 +41,8 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         {
             var all = await RewardDataReader.ReadFileAsync(Path.Combine(shared, "qa-feedback", "dev_feedback.json"),
                 Enum.Parse<TieHandling>(Get("ties", "Drop")), DatasetFormat.QaFeedback, cancellationToken);
-            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: 7);
+            // The same test split `pref rm train --config configs/rm-qa-feedback.yaml` holds out (seed + 1000).
+            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: int.Parse(Get("seed", "1")) + 1000);
             test = test.Where(p => !p.Tie).ToList();
         }
         var config = new RewardConfig
@@ -58,6 +60,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
+            Features = Enum.Parse<RewardFeatures>(Get("features", "None"), ignoreCase: true),
             WarmupFraction = double.Parse(Get("warmup", "0.1")),
             EvalEverySteps = int.Parse(Get("eval_every", "25")),
             EarlyStoppingPatience = int.Parse(Get("patience", "6")),
@@ -73,7 +76,10 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, config.Seed);
         Console.WriteLine($"{dataset}: {train.Count} train, {validation.Count} validation, {test.Count} test pairs");
 
-        foreach (IPairBaseline baseline in new IPairBaseline[] { new ShorterAnswerBaseline(), new BagOfWordsLogistic() })
+        IPairBaseline[] baselines = dataset == "hh"
+            ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic()]
+            : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()];
+        foreach (var baseline in baselines)
         {
             baseline.Fit(train);
             var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));

@@ -33,10 +33,20 @@ public static class RewardModelFactory
             if (config.MaxLength > trunk.Shape.MaxPositions)
                 throw new ArgumentException($"max_length: {config.MaxLength} exceeds the base model's context of {trunk.Shape.MaxPositions} tokens");
         }
-        var network = new RewardNetwork(trunk, config.Pooling, config.HeadDropout);
+        var network = new RewardNetwork(trunk, config.Pooling, config.HeadDropout, FeatureHeadFor(config.Features, trainPairs));
         network.to(device);
         Freeze(network, config.FrozenLayers);
-        return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context));
+        return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context, config.Features));
+    }
+
+    /// <summary>A zero-initialised feature head standardised on every distinct training completion, or null.</summary>
+    static FeatureHead? FeatureHeadFor(RewardFeatures features, IReadOnlyList<RewardPair> trainPairs)
+    {
+        if (features == RewardFeatures.None) return null;
+        var rows = trainPairs.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).Distinct()
+            .AsParallel().AsOrdered().Select(t => GroundingFeatures.Of(t.Item1, t.Item2)).ToList();
+        var (mean, std) = FeatureHead.Standardisation(rows);
+        return new FeatureHead(mean, std);
     }
 
     /// <summary>A byte-level BPE learned from the training pairs only (never from validation or test text).</summary>

@@ -48,7 +48,9 @@ public sealed record RewardConfig
 
     /// <summary>
     /// Which prompt text the model reads before the completion. Default full; last_human_turn drops earlier turns,
-    /// which in implicit-prompt data (HH-RLHF) are the same on both sides of every pair and so cannot decide it.
+    /// which in implicit-prompt data (HH-RLHF) are the same on both sides of every pair and so cannot decide it;
+    /// relevant_passages keeps a question-with-passages prompt's question and the passage sentences closest to the
+    /// completion that fit the window (qa-feedback: passages run to ~700 tokens, answers to ~100).
     /// </summary>
     public PromptContext Context { get; init; } = PromptContext.Full;
 
@@ -58,6 +60,14 @@ public sealed record RewardConfig
     /// speak directly — what a bag-of-words baseline shows matters most on small preference sets).
     /// </summary>
     public RewardPooling Pooling { get; init; } = RewardPooling.Last;
+
+    /// <summary>
+    /// Hand-written inputs beside the trunk: none (default), or grounding — a linear head on how well the source text
+    /// (a <see cref="QaPrompt"/>'s passages, else the prompt) supports the completion, its repetition, length and
+    /// coverage (<see cref="GroundingFeatures"/>). For judgements that hinge on passages a small trunk cannot learn to
+    /// read from a few hundred questions (qa-feedback).
+    /// </summary>
+    public RewardFeatures Features { get; init; } = RewardFeatures.None;
 
     /// <summary>Dropout on the hidden states the heads read, while training (0 = none). Default 0.</summary>
     public double HeadDropout { get; init; }
