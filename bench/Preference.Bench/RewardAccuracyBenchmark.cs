@@ -61,6 +61,8 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
             Features = Enum.Parse<RewardFeatures>(Get("features", "None"), ignoreCase: true),
+            FeatureWarmStart = bool.Parse(Get("warm_start", "true")),
+            FeatureL2 = double.Parse(Get("feature_l2", "0.01")),
             WarmupFraction = double.Parse(Get("warmup", "0.1")),
             EvalEverySteps = int.Parse(Get("eval_every", "25")),
             EarlyStoppingPatience = int.Parse(Get("patience", "6")),

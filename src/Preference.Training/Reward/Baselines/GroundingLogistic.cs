@@ -4,10 +4,10 @@ using Preference.Training.Reward.Modeling;
 namespace Preference.Training.Reward.Baselines;
 
 /// <summary>
-/// A Bradley–Terry logistic model on the <see cref="GroundingFeatures"/> alone (standardised on the training
-/// completions, full-batch gradient descent with L2): what the reward model's feature head could do without a trunk.
+/// A Bradley–Terry logistic model on the <see cref="GroundingFeatures"/> alone, standardised on the training
+/// completions: what a reward model's feature head does without a trunk.
 /// </summary>
-public sealed class GroundingLogistic(double l2 = 0.01, int iterations = 500, double learningRate = 0.5) : IPairBaseline
+public sealed class GroundingLogistic(double l2 = 0.01) : IPairBaseline
 {
     double[] weights = [];
     float[] mean = [], std = [];
@@ -25,23 +25,11 @@ public sealed class GroundingLogistic(double l2 = 0.01, int iterations = 500, do
             var (c, r) = (Standard(rows[(p.Prompt, p.Chosen)]), Standard(rows[(p.Prompt, p.Rejected)]));
             return c.Zip(r, (a, b) => a - b).ToArray();
         }).ToList();
-        weights = new double[GroundingFeatures.Count];
-        for (int iteration = 0; iteration < iterations; iteration++)
-        {
-            var gradient = weights.Select(w => l2 * w).ToArray();
-            foreach (var x in differences)
-            {
-                double z = x.Select((v, i) => v * weights[i]).Sum();
-                double pull = 1 / (1 + Math.Exp(z)) / differences.Count; // −d/dz log σ(z) = σ(−z)
-                for (int i = 0; i < x.Length; i++) gradient[i] -= pull * x[i];
-            }
-            for (int i = 0; i < weights.Length; i++) weights[i] -= learningRate * gradient[i];
-        }
+        weights = FeatureLogistic.Fit(differences, l2);
     }
 
     public double Score(string prompt, string completion) =>
         Standard(GroundingFeatures.Of(prompt, completion)).Select((v, i) => v * weights[i]).Sum();
 
-    double[] Standard(float[] features) =>
-        features.Select((v, i) => (v - mean[i]) / (double)(std[i] > 1e-6f ? std[i] : 1f)).ToArray();
+    double[] Standard(float[] features) => FeatureLogistic.Standardise(features, mean, std);
 }

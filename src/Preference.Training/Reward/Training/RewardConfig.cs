@@ -69,6 +69,16 @@ public sealed record RewardConfig
     /// </summary>
     public RewardFeatures Features { get; init; } = RewardFeatures.None;
 
+    /// <summary>
+    /// With features: start the feature head at the logistic fit of the features alone on the training pairs, and the
+    /// trunk's heads at zero (default true). The trunk then learns only what adds to the features; without it, a small
+    /// trunk overfits a few hundred questions long before a zero-started feature head reaches its weights.
+    /// </summary>
+    public bool FeatureWarmStart { get; init; } = true;
+
+    /// <summary>L2 strength of the warm-start logistic fit (on standardised features). Default 0.01.</summary>
+    public double FeatureL2 { get; init; } = 0.01;
+
     /// <summary>Dropout on the hidden states the heads read, while training (0 = none). Default 0.</summary>
     public double HeadDropout { get; init; }
 
@@ -127,6 +137,7 @@ public sealed record RewardConfig
         Require(LabelSmoothing is >= 0 and < 0.5, "label_smoothing", "must be at least 0 and below 0.5");
         Require(CenteringCoefficient >= 0, "centering_coefficient", "must not be negative");
         Require(HeadDropout is >= 0 and < 1, "head_dropout", "must be at least 0 and below 1");
+        Require(FeatureL2 >= 0, "feature_l2", "must not be negative");
         Require(FrozenLayers >= 0, "frozen_layers", "must not be negative");
         Require(EvalEverySteps >= 1, "eval_every_steps", "must be at least 1");
         Require(EarlyStoppingPatience >= 0, "early_stopping_patience", "must not be negative");
