@@ -14,7 +14,7 @@ namespace Preference.Bench;
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
 /// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn|relevantpassages,
-/// features=none|grounding,
+/// features=none|grounding, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
 /// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
@@ -41,8 +41,9 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         {
             var all = await RewardDataReader.ReadFileAsync(Path.Combine(shared, "qa-feedback", "dev_feedback.json"),
                 Enum.Parse<TieHandling>(Get("ties", "Drop")), DatasetFormat.QaFeedback, cancellationToken);
-            // The same test split `pref rm train --config configs/rm-qa-feedback.yaml` holds out (seed + 1000).
-            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: int.Parse(Get("seed", "1")) + 1000);
+            // The test split `pref rm train --config configs/rm-qa-feedback.yaml` holds out (its seed 1 + 1000), whatever
+            // seed= picks the validation split, so repeated validation runs never train on test questions.
+            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: int.Parse(Get("test_seed", "1001")));
             test = test.Where(p => !p.Tie).ToList();
         }
         var config = new RewardConfig

@@ -51,7 +51,7 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
             ids[at++] = i < promptIds.Count ? promptIds[i] : completionIds[i - promptIds.Count];
         ids[^1] = tokenizer.EosId;
         int completionStart = prefix + Math.Max(0, promptIds.Count - cut);
-        return new WindowedText(ids, completionStart, cut > 0 || passagesCut, grounding);
+        return new WindowedText(ids, completionStart, cut > 0 || passagesCut) { Features = grounding };
     }
 
     int Count(string text) => tokenizer.Encode(text, addBos: false, addEos: false, parseSpecialTokens: false).Count;
@@ -60,8 +60,9 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
     public WindowedText Encode(string text) => Encode("", text);
 }
 
-/// <summary>
-/// Window ids; positions from <paramref name="CompletionStart"/> to the end (EOS included) belong to the completion.
-/// <paramref name="Features"/>: the completion's <see cref="GroundingFeatures"/> when the model reads them.
-/// </summary>
-public sealed record WindowedText(int[] Ids, int CompletionStart, bool Truncated, float[]? Features = null);
+/// <summary>Window ids; positions from <paramref name="CompletionStart"/> to the end (EOS included) belong to the completion.</summary>
+public sealed record WindowedText(int[] Ids, int CompletionStart, bool Truncated)
+{
+    /// <summary>The completion's <see cref="GroundingFeatures"/> when the model reads them, else null.</summary>
+    public float[]? Features { get; init; }
+}
