@@ -14,7 +14,7 @@ namespace Preference.Bench;
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
 /// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn|relevantpassages,
-/// features=none|grounding, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
+/// model=train|skip (skip: baselines only), features=none|grounding, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
 /// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
@@ -90,6 +90,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Console.WriteLine($"baseline {baseline.Name}: validation {val.Accuracy:F3}, test {tst}");
         }
 
+        if (Get("model", "train") == "skip") return;
         var work = Directory.CreateTempSubdirectory("rm-bench-").FullName;
         var clock = Stopwatch.StartNew();
         using var model = RewardModelFactory.Create(config, train, work, torch.CPU, cancellationToken);
