@@ -9,7 +9,7 @@ namespace Preference.Bench;
 /// <summary>
 /// Reward-model training speed: pairs per second through forward, backward and AdamW for a fixed batch of pairs at a
 /// fixed length, on the bundled stories260K trunk, the default scratch model, and the qa-feedback shape (scratch with a
-/// mean-pooled head and the grounding-feature head). Args: [batch] [length] [steps]. Prints the machine's load average
+/// mean-pooled head and the grounding-feature head). Args: [batch] [length] [steps] [threads]. Prints the machine's load average
 /// before and after, since on a shared machine the numbers mean little without it.
 /// </summary>
 public sealed class RewardThroughputBenchmark : IBenchmark
@@ -22,6 +22,7 @@ public sealed class RewardThroughputBenchmark : IBenchmark
         int batch = args.Length > 0 ? int.Parse(args[0]) : 16;
         int length = args.Length > 1 ? int.Parse(args[1]) : 256;
         int steps = args.Length > 2 ? int.Parse(args[2]) : 5;
+        if (args.Length > 3) torch.set_num_threads(int.Parse(args[3]));
         int threads = torch.get_num_threads();
         // Text long enough to fill the window after truncation, so every row has exactly `length` tokens.
         var words = string.Join(" ", Enumerable.Range(0, length * 4).Select(i => $"word{i % 97} and more {i % 13}"));
@@ -32,7 +33,7 @@ public sealed class RewardThroughputBenchmark : IBenchmark
         {
             (RewardModelFactory.Bundled, Shape(RewardModelFactory.Bundled)),
             (RewardModelFactory.Scratch, Shape(RewardModelFactory.Scratch)),
-            ("scratch qa-feedback (pooled+features)", Shape(RewardModelFactory.Scratch) with
+            ("scratch qa (pooled+features)", Shape(RewardModelFactory.Scratch) with
             {
                 Pooling = RewardPooling.LastAndMean, Features = RewardFeatures.Grounding, Context = PromptContext.RelevantPassages,
                 Scratch = new ScratchModel { VocabSize = 512, Layers = 1 },
