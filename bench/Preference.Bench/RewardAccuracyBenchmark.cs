@@ -80,7 +80,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         Console.WriteLine($"{dataset}: {train.Count} train, {validation.Count} validation, {test.Count} test pairs");
 
         IPairBaseline[] baselines = dataset == "hh"
-            ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic()]
+            ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()]
             : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()];
         foreach (var baseline in baselines)
         {
