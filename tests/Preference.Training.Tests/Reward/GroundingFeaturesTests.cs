@@ -53,4 +53,26 @@ public class GroundingFeaturesTests
         var pairs = GroundedPreferences.SupportedWins(20, seed: 1);
         Assert.All(pairs, p => Assert.True(baseline.Score(p.Prompt, p.Chosen) > baseline.Score(p.Prompt, p.Rejected)));
     }
+
+    [Fact]
+    public void The_grounding_logistic_learns_which_way_support_points_from_its_training_pairs()
+    {
+        var test = GroundedPreferences.SupportedWins(20, seed: 2);
+        double Accuracy(IReadOnlyList<RewardPair> train)
+        {
+            var baseline = new GroundingLogistic();
+            baseline.Fit(train);
+            return test.Count(p => baseline.Score(p.Prompt, p.Chosen) > baseline.Score(p.Prompt, p.Rejected)) / (double)test.Count;
+        }
+
+        Assert.Equal(1.0, Accuracy(GroundedPreferences.SupportedWins(40, seed: 1)));
+        Assert.Equal(0.0, Accuracy(SyntheticPreferences.Swapped(GroundedPreferences.SupportedWins(40, seed: 1))));
+    }
+
+    [Fact]
+    public void The_longer_answer_baseline_scores_by_length()
+    {
+        var baseline = new LongerAnswerBaseline();
+        Assert.True(baseline.Score("q", "a longer answer") > baseline.Score("q", "short"));
+    }
 }
