@@ -3,6 +3,7 @@ using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Export;
 using Preference.Training.Reward.Modeling;
 using Preference.Training.Reward.Training;
+using Preference.Training.Rewards;
 using TorchSharp;
 
 namespace Preference.Training.Tests.Reward;
@@ -85,5 +86,21 @@ public class FeatureHeadTests
 
         var error = Assert.ThrowsAny<Exception>(() => RewardModelDirectory.Load(dir.File("model"), torch.CPU));
         Assert.Contains("feature_score.weight", error.Message);
+    }
+
+    [Fact]
+    public async Task Ppo_scores_through_the_same_reward_source_and_a_supported_answer_earns_more()
+    {
+        using var dir = new TempDirectory();
+        var train = GroundedPreferences.SupportedWins(32, seed: 1);
+        using var model = RewardModelFactory.Create(Config(dir), train, dir.File("tokenizer"), torch.CPU);
+        model.Statistics = new RewardStatistics(0.5, 2.0, 64, "train completions");
+        var pair = GroundedPreferences.SupportedWins(1, seed: 7)[0];
+
+        var rewards = await new RewardModelSource("rm", model).ScoreAsync([new RewardInput(pair.Prompt, pair.Chosen), new RewardInput(pair.Prompt, pair.Rejected)]);
+
+        Assert.True(rewards[0] > rewards[1], $"supported {rewards[0]}, unsupported {rewards[1]}");
+        var raw = model.Score([(pair.Prompt, pair.Chosen)])[0];
+        Assert.Equal((raw - 0.5) / 2.0, rewards[0], 5);
     }
 }
