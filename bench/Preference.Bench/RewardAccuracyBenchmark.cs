@@ -13,7 +13,8 @@ namespace Preference.Bench;
 /// Reward-model accuracy on the real shared data against the two baselines: `hh` trains on HH-RLHF harmless train.jsonl
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
-/// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn,
+/// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn|relevantpassages,
+/// model=train|skip (skip: baselines only), features=none|grounding, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
 /// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
@@ -40,7 +41,9 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         {
             var all = await RewardDataReader.ReadFileAsync(Path.Combine(shared, "qa-feedback", "dev_feedback.json"),
                 Enum.Parse<TieHandling>(Get("ties", "Drop")), DatasetFormat.QaFeedback, cancellationToken);
-            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: 7);
+            // The test split `pref rm train --config configs/rm-qa-feedback.yaml` holds out (its seed 1 + 1000), whatever
+            // seed= picks the validation split, so repeated validation runs never train on test questions.
+            (trainAll, test) = PromptSplit.Split(all, 0.2, seed: int.Parse(Get("test_seed", "1001")));
             test = test.Where(p => !p.Tie).ToList();
         }
         var config = new RewardConfig
@@ -58,6 +61,9 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
+            Features = Enum.Parse<RewardFeatures>(Get("features", "None"), ignoreCase: true),
+            FeatureWarmStart = bool.Parse(Get("warm_start", "true")),
+            FeatureL2 = double.Parse(Get("feature_l2", "0.01")),
             WarmupFraction = double.Parse(Get("warmup", "0.1")),
             EvalEverySteps = int.Parse(Get("eval_every", "25")),
             EarlyStoppingPatience = int.Parse(Get("patience", "6")),
@@ -73,7 +79,10 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, config.Seed);
         Console.WriteLine($"{dataset}: {train.Count} train, {validation.Count} validation, {test.Count} test pairs");
 
-        foreach (IPairBaseline baseline in new IPairBaseline[] { new ShorterAnswerBaseline(), new BagOfWordsLogistic() })
+        IPairBaseline[] baselines = dataset == "hh"
+            ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()]
+            : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()];
+        foreach (var baseline in baselines)
         {
             baseline.Fit(train);
             var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
@@ -81,6 +90,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Console.WriteLine($"baseline {baseline.Name}: validation {val.Accuracy:F3}, test {tst}");
         }
 
+        if (Get("model", "train") == "skip") return;
         var work = Directory.CreateTempSubdirectory("rm-bench-").FullName;
         var clock = Stopwatch.StartNew();
         using var model = RewardModelFactory.Create(config, train, work, torch.CPU, cancellationToken);

@@ -8,7 +8,9 @@ namespace Preference.Bench;
 
 /// <summary>
 /// Reward-model training speed: pairs per second through forward, backward and AdamW for a fixed batch of pairs at a
-/// fixed length, on the bundled stories260K trunk and on the default scratch model. Args: [batch] [length] [steps].
+/// fixed length, on the bundled stories260K trunk, the default scratch model, and the qa-feedback shape (scratch with a
+/// mean-pooled head and the grounding-feature head). Args: [batch] [length] [steps] [threads]. Prints the machine's load average
+/// before and after, since on a shared machine the numbers mean little without it.
 /// </summary>
 public sealed class RewardThroughputBenchmark : IBenchmark
 {
@@ -20,18 +22,30 @@ public sealed class RewardThroughputBenchmark : IBenchmark
         int batch = args.Length > 0 ? int.Parse(args[0]) : 16;
         int length = args.Length > 1 ? int.Parse(args[1]) : 256;
         int steps = args.Length > 2 ? int.Parse(args[2]) : 5;
+        if (args.Length > 3) torch.set_num_threads(int.Parse(args[3]));
         int threads = torch.get_num_threads();
         // Text long enough to fill the window after truncation, so every row has exactly `length` tokens.
         var words = string.Join(" ", Enumerable.Range(0, length * 4).Select(i => $"word{i % 97} and more {i % 13}"));
         var pairs = Enumerable.Range(0, batch).Select(i => new RewardPair($"p{i}", $"Question {i}?", words + " yes", words + " no")).ToList();
+        Console.WriteLine($"load average before: {LoadAverage()}");
         Console.WriteLine($"{"what",-36} {"size",-22} {"threads",7} {"number",10} unit");
-        foreach (var baseModel in new[] { RewardModelFactory.Bundled, RewardModelFactory.Scratch })
+        var shapes = new (string Name, RewardConfig Config)[]
         {
-            var config = new RewardConfig
+            (RewardModelFactory.Bundled, Shape(RewardModelFactory.Bundled)),
+            (RewardModelFactory.Scratch, Shape(RewardModelFactory.Scratch)),
+            ("scratch qa (pooled+features)", Shape(RewardModelFactory.Scratch) with
             {
-                TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, Epochs = 1000,
-                EvalEverySteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
-            };
+                Pooling = RewardPooling.LastAndMean, Features = RewardFeatures.Grounding, Context = PromptContext.RelevantPassages,
+                Scratch = new ScratchModel { VocabSize = 512, Layers = 1 },
+            }),
+        };
+        RewardConfig Shape(string baseModel) => new()
+        {
+            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, Epochs = 1000,
+            EvalEverySteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
+        };
+        foreach (var (name, config) in shapes)
+        {
             var work = Directory.CreateTempSubdirectory("rm-throughput-").FullName;
             using var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
             var encoded = EncodedPair.Encode(pairs, model.Window);
@@ -42,9 +56,13 @@ public sealed class RewardThroughputBenchmark : IBenchmark
                 trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), cancellationToken: cancellationToken);
             // The first step pays for allocation and kernel selection; report the steady state.
             double median = timings.Skip(1).Order().ElementAt((timings.Count - 1) / 2);
-            Console.WriteLine($"{"rm train " + baseModel,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");
+            Console.WriteLine($"{"rm train " + name,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");
             Directory.Delete(work, true);
         }
+        Console.WriteLine($"load average after: {LoadAverage()}");
         return Task.CompletedTask;
     }
+
+    static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) + $" (1/5/15 min, {Environment.ProcessorCount} cores)" : "unknown";
 }

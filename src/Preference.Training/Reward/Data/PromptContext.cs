@@ -11,4 +11,12 @@ public enum PromptContext
     /// signal for the comparison and only spends the window and invites overfitting to topics.
     /// </summary>
     LastHumanTurn,
+
+    /// <summary>
+    /// For question-with-passages prompts (<see cref="QaPrompt"/>): the question, then as many passage sentences as fit
+    /// beside the whole completion, those sharing most words with the completion and the question first (kept in their
+    /// passage order). The completion is what is judged and the sentences it draws on are what it is judged against;
+    /// other prompts are read in full.
+    /// </summary>
+    RelevantPassages,
 }

@@ -8,7 +8,8 @@ namespace Preference.Training.Reward.Data;
 /// <summary>
 /// Reads reward-model training pairs from any preference file the project knows: TRL standard/conversational
 /// (explicit or implicit HH-RLHF prompt), prompt/completions with a <c>ranking</c> of completion indices (tiers, ties
-/// allowed), and qa-feedback's k-wise <c>preference</c> lists. Optional per-record <c>weight</c> and <c>margin</c>.
+/// allowed), and qa-feedback's k-wise <c>preference</c> lists (the prompt then carries the retrieved passages the
+/// annotators read, see <see cref="QaPrompt"/>). Optional per-record <c>weight</c> and <c>margin</c>.
 /// Prompt and completion parsing is Core's <see cref="ImportItemParser"/>; this adds what the import drops: who won.
 /// </summary>
 public static class RewardDataReader
@@ -39,6 +40,10 @@ public static class RewardDataReader
         var item = ImportItemParser.Parse(record, format);
         var resolved = format == DatasetFormat.Auto ? ImportItemParser.Detect(record) : format;
         var prompt = RewardText.Prompt(item.PromptText, item.PromptMessages);
+        // Splits group by the question alone, so adding passages to the prompt keeps every earlier split the same.
+        var group = prompt;
+        if (resolved == DatasetFormat.QaFeedback && QaPrompt.ReadPassages(record) is { Count: > 0 } passages)
+            prompt = new QaPrompt(prompt, passages).Format();
         var completions = item.Completions.Select(c => RewardText.Completion(c.Text, c.Messages)).ToList();
         double weight = OptionalNumber(record, "weight", 1);
         double margin = OptionalNumber(record, "margin", 0);
@@ -51,10 +56,10 @@ public static class RewardDataReader
             _ => RankingPairs(record, completions.Count),
         };
         foreach (var (better, worse) in strict)
-            yield return new RewardPair(prompt, prompt, completions[better], completions[worse], weight, margin);
+            yield return new RewardPair(group, prompt, completions[better], completions[worse], weight, margin);
         if (ties == TieHandling.Loss)
             foreach (var (a, b) in tied)
-                yield return new RewardPair(prompt, prompt, completions[a], completions[b], weight, 0, Tie: true);
+                yield return new RewardPair(group, prompt, completions[a], completions[b], weight, 0, Tie: true);
     }
 
     /// <summary>

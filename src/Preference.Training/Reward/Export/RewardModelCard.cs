@@ -24,6 +24,13 @@ public sealed record RewardModelCard
     /// <summary>The prompt text read: "full", or "last_human_turn" (from the last "\n\nHuman:" on).</summary>
     [JsonPropertyName("prompt_context")] public PromptContext Context { get; init; } = PromptContext.Full;
 
+    /// <summary>
+    /// "grounding": the reward adds <c>feature_score.weight</c> · (f − <c>feature_score.mean</c>) / <c>feature_score.std</c>,
+    /// f = the features named in <see cref="FeatureNames"/>, computed from the prompt and completion text.
+    /// </summary>
+    [JsonPropertyName("features")] public RewardFeatures Features { get; init; } = RewardFeatures.None;
+    [JsonPropertyName("feature_names")] public IReadOnlyList<string>? FeatureNames { get; init; }
+
     [JsonPropertyName("base_model")] public string? BaseModel { get; init; }
     [JsonPropertyName("normalization")] public RewardStatistics? Normalization { get; init; }
 

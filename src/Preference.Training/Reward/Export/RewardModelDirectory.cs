@@ -17,11 +17,16 @@ namespace Preference.Training.Reward.Export;
 /// <see cref="RewardModelCard"/> with the normalisation statistics. Saved by the trainer, loaded by eval/score/PPO.
 /// A mean-pooled head is stored as <c>pooled_score.weight</c>; transformers loads such a directory but ignores that
 /// tensor (it warns about an unused weight), so config.json's <c>reward_pooling</c> and reward_model.json say how to add it.
+/// A grounding-feature head is stored as <c>feature_score.weight</c>, <c>feature_score.mean</c> and <c>feature_score.std</c>
+/// (reward_model.json names the features in order).
 /// </summary>
 public static class RewardModelDirectory
 {
     const string ScoreWeight = "score.weight";
     const string PooledScoreWeight = "pooled_score.weight";
+    const string FeatureWeight = "feature_score.weight";
+    const string FeatureMean = "feature_score.mean";
+    const string FeatureStd = "feature_score.std";
 
     public static void Save(Modeling.RewardModel model, string directory, string tokenizerSource, string? baseModel)
     {
@@ -40,6 +45,12 @@ public static class RewardModelDirectory
                 tensors.Add(new(ScoreWeight, HeadWeight(model.Network.Score).detach().to(trunk.DType).cpu().contiguous()));
                 if (model.Network.PooledScore is { } pooled)
                     tensors.Add(new(PooledScoreWeight, HeadWeight(pooled).detach().to(trunk.DType).cpu().contiguous()));
+                if (model.Network.FeatureScore is { } features)
+                {
+                    tensors.Add(new(FeatureWeight, features.Weight.detach().cpu().contiguous()));
+                    tensors.Add(new(FeatureMean, features.Mean.detach().cpu().contiguous()));
+                    tensors.Add(new(FeatureStd, features.Std.detach().cpu().contiguous()));
+                }
             }
             SafetensorsWriter.Write(weightsPath + ".partial", tensors, new Dictionary<string, string> { ["format"] = "pt" });
         }
@@ -64,6 +75,7 @@ public static class RewardModelDirectory
         {
             MaxLength = model.Window.MaxLength, Pooling = model.Network.Pooling, Context = model.Window.Context,
             BaseModel = baseModel, Normalization = model.Statistics,
+            Features = model.Window.Features, FeatureNames = model.Network.FeatureScore is null ? null : GroundingFeatures.Names,
         }.Write(directory);
     }
 
@@ -74,17 +86,18 @@ public static class RewardModelDirectory
         var configPath = Path.Combine(directory, HuggingFaceCheckpoint.ConfigFileName);
         var architecture = HuggingFaceArchitecture.ForModelType(ModelConfigJson.ReadModelType(configPath), configPath);
         var trunk = architecture.Create(configPath);
-        var network = new RewardNetwork(trunk, card.Pooling);
+        RewardNetwork? network = null;
         try
         {
             using (var checkpoint = SafetensorsCheckpoint.Open(directory))
             using (no_grad())
             {
+                network = new RewardNetwork(trunk, card.Pooling, featureHead: card.Features == RewardFeatures.None ? null : ReadFeatureHead(checkpoint));
                 if (!checkpoint.Contains(ScoreWeight))
                     throw new ModelFormatException(checkpoint.Source, $"weight '{ScoreWeight}' is missing; not a reward model");
                 var parameters = trunk.named_parameters().ToDictionary(p => p.name, p => p.parameter);
                 var loaded = new HashSet<string>();
-                foreach (var name in checkpoint.Names.Where(n => n is not ScoreWeight and not PooledScoreWeight))
+                foreach (var name in checkpoint.Names.Where(n => n is not ScoreWeight and not PooledScoreWeight and not FeatureWeight and not FeatureMean and not FeatureStd))
                 {
                     var target = architecture.Layout.ToParameterName(name);
                     if (architecture.Layout.IsBuffer(target)) continue;
@@ -101,6 +114,13 @@ public static class RewardModelDirectory
                 var missing = parameters.Keys.Where(k => !loaded.Contains(k) && !architecture.Layout.HeadNames.Contains(k)).ToList();
                 if (missing.Count > 0) throw new ModelFormatException(checkpoint.Source, $"weight '{missing[0]}' is missing");
                 LoadHead(checkpoint, ScoreWeight, network.Score);
+                if (network.FeatureScore is { } featureHead)
+                {
+                    using var weight = checkpoint.Read(FeatureWeight, ScalarType.Float32);
+                    if (!weight.shape.SequenceEqual(featureHead.Weight.shape))
+                        throw new ModelFormatException(checkpoint.FileOf(FeatureWeight), $"'{FeatureWeight}' has shape [{string.Join(", ", weight.shape)}], expected [{string.Join(", ", featureHead.Weight.shape)}]");
+                    featureHead.Weight.copy_(weight);
+                }
                 if (network.PooledScore is { } pooled)
                 {
                     if (!checkpoint.Contains(PooledScoreWeight))
@@ -111,13 +131,29 @@ public static class RewardModelDirectory
             var tokenizer = TokenizerLoader.Load(directory);
             network.to(device);
             network.eval();
-            return new Modeling.RewardModel(network, new Modeling.TokenWindow(tokenizer, card.MaxLength, card.Context)) { Statistics = card.Normalization };
+            return new Modeling.RewardModel(network, new Modeling.TokenWindow(tokenizer, card.MaxLength, card.Context, card.Features))
+            {
+                Statistics = card.Normalization,
+            };
         }
         catch
         {
-            network.Dispose();
+            if (network is null) trunk.Dispose();
+            else network.Dispose();
             throw;
         }
+    }
+
+    static FeatureHead ReadFeatureHead(SafetensorsCheckpoint checkpoint)
+    {
+        foreach (var name in new[] { FeatureWeight, FeatureMean, FeatureStd })
+            if (!checkpoint.Contains(name))
+                throw new ModelFormatException(checkpoint.Source, $"weight '{name}' is missing; reward_model.json says features grounding");
+        using var mean = checkpoint.Read(FeatureMean, ScalarType.Float32);
+        using var std = checkpoint.Read(FeatureStd, ScalarType.Float32);
+        if (mean.shape.Length != 1 || mean.shape[0] != GroundingFeatures.Count || !std.shape.SequenceEqual(mean.shape))
+            throw new ModelFormatException(checkpoint.Source, $"'{FeatureMean}' and '{FeatureStd}' must each hold {GroundingFeatures.Count} values");
+        return new FeatureHead(mean.data<float>().ToArray(), std.data<float>().ToArray());
     }
 
     static Tensor HeadWeight(ScalarHead head) => head.named_parameters().Single(p => p.name == "score.weight").parameter;

@@ -33,10 +33,42 @@ public static class RewardModelFactory
             if (config.MaxLength > trunk.Shape.MaxPositions)
                 throw new ArgumentException($"max_length: {config.MaxLength} exceeds the base model's context of {trunk.Shape.MaxPositions} tokens");
         }
-        var network = new RewardNetwork(trunk, config.Pooling, config.HeadDropout);
+        var network = new RewardNetwork(trunk, config.Pooling, config.HeadDropout, FeatureHeadFor(config, trainPairs));
+        if (network.FeatureScore is not null && config.FeatureWarmStart)
+        {
+            // Start exactly at the feature model: the trunk's heads begin at zero (as LoRA's B does), so the trunk only
+            // moves the reward where training finds something the features miss.
+            using var noGrad = torch.no_grad();
+            foreach (var (_, parameter) in network.Score.named_parameters()) parameter.zero_();
+            if (network.PooledScore is { } pooled) foreach (var (_, parameter) in pooled.named_parameters()) parameter.zero_();
+        }
         network.to(device);
         Freeze(network, config.FrozenLayers);
-        return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context));
+        return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context, config.Features));
+    }
+
+    /// <summary>
+    /// A feature head standardised on every distinct training completion; with warm start its weights are the
+    /// Bradley–Terry logistic fit of the features alone on the strict training pairs, else zero.
+    /// </summary>
+    static FeatureHead? FeatureHeadFor(RewardConfig config, IReadOnlyList<RewardPair> trainPairs)
+    {
+        if (config.Features == RewardFeatures.None) return null;
+        var rows = trainPairs.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).Distinct()
+            .AsParallel().AsOrdered().Select(t => (Key: t, Features: GroundingFeatures.Of(t.Item1, t.Item2)))
+            .ToDictionary(r => r.Key, r => r.Features);
+        var (mean, std) = FeatureHead.Standardisation(rows.Values.ToList());
+        var head = new FeatureHead(mean, std);
+        if (!config.FeatureWarmStart) return head;
+        var differences = trainPairs.Where(p => !p.Tie).Select(p =>
+        {
+            var chosen = FeatureLogistic.Standardise(rows[(p.Prompt, p.Chosen)], mean, std);
+            var rejected = FeatureLogistic.Standardise(rows[(p.Prompt, p.Rejected)], mean, std);
+            return chosen.Zip(rejected, (c, r) => c - r).ToArray();
+        }).ToList();
+        var weights = FeatureLogistic.Fit(differences, config.FeatureL2);
+        using (torch.no_grad()) head.Weight.copy_(torch.tensor(weights.Select(w => (float)w).ToArray()).reshape(1, weights.Length));
+        return head;
     }
 
     /// <summary>A byte-level BPE learned from the training pairs only (never from validation or test text).</summary>

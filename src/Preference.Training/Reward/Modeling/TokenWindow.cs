@@ -7,9 +7,11 @@ namespace Preference.Training.Reward.Modeling;
 /// Turns a prompt and a completion into at most <see cref="MaxLength"/> ids ending in EOS, keeping the END when it is
 /// too long: the final assistant turn decides most preferences, the opening turns least. The score is read at the EOS,
 /// a position that has seen the whole window in every row; pooled heads also need where the completion starts, so prompt
-/// and completion are encoded separately and the boundary is kept.
+/// and completion are encoded separately and the boundary is kept. With <see cref="RewardFeatures.Grounding"/> the
+/// window also carries the completion's <see cref="GroundingFeatures"/>, computed from the untruncated prompt.
 /// </summary>
-public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptContext context = PromptContext.Full)
+public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptContext context = PromptContext.Full,
+    RewardFeatures features = RewardFeatures.None)
 {
     public int MaxLength { get; } = maxLength >= 4 ? maxLength : throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "must be at least 4");
 
@@ -17,18 +19,29 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
 
     public ModelTokenizer Tokenizer => tokenizer;
 
+    public RewardFeatures Features { get; } = features;
+
     /// <summary>The ids, the index of the completion's first id (after any cut), and whether the input had to be cut.</summary>
     public WindowedText Encode(string prompt, string completion)
     {
-        prompt = RewardText.Context(prompt, Context);
+        var grounding = Features == RewardFeatures.Grounding ? GroundingFeatures.Of(prompt, completion) : null;
+        int prefix = tokenizer.HasBos ? 1 : 0;
+        int room = MaxLength - prefix - 1;
+        bool passagesCut = false;
+        if (Context == PromptContext.RelevantPassages && QaPrompt.TryParse(prompt) is { } qa)
+        {
+            int completionTokens = Count(RewardText.Join(qa.Format([]), completion)[qa.Format([]).Length..]);
+            var fitted = RelevantPassages.Fit(qa, completion, room - completionTokens, Count);
+            passagesCut = fitted.Length < prompt.Length;
+            prompt = fitted;
+        }
+        else prompt = RewardText.Context(prompt, Context);
         // The same text RewardText.Join would give, split at the boundary so the completion's span is known exactly.
         var joined = RewardText.Join(prompt, completion);
         var completionText = joined[prompt.Length..];
         // Untrusted text: a completion that contains "<|endoftext|>" must not end the sequence early.
         var promptIds = prompt.Length == 0 ? [] : tokenizer.Encode(prompt, addBos: false, addEos: false, parseSpecialTokens: false);
         var completionIds = tokenizer.Encode(completionText, addBos: false, addEos: false, parseSpecialTokens: false);
-        int prefix = tokenizer.HasBos ? 1 : 0;
-        int room = MaxLength - prefix - 1;
         int total = promptIds.Count + completionIds.Count;
         int cut = Math.Max(0, total - room);
         var ids = new int[prefix + total - cut + 1];
@@ -38,12 +51,18 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
             ids[at++] = i < promptIds.Count ? promptIds[i] : completionIds[i - promptIds.Count];
         ids[^1] = tokenizer.EosId;
         int completionStart = prefix + Math.Max(0, promptIds.Count - cut);
-        return new WindowedText(ids, completionStart, cut > 0);
+        return new WindowedText(ids, completionStart, cut > 0 || passagesCut) { Features = grounding };
     }
+
+    int Count(string text) => tokenizer.Encode(text, addBos: false, addEos: false, parseSpecialTokens: false).Count;
 
     /// <summary>A whole text read as one completion (no prompt): what callers without a prompt/completion split score.</summary>
     public WindowedText Encode(string text) => Encode("", text);
 }
 
 /// <summary>Window ids; positions from <paramref name="CompletionStart"/> to the end (EOS included) belong to the completion.</summary>
-public sealed record WindowedText(int[] Ids, int CompletionStart, bool Truncated);
+public sealed record WindowedText(int[] Ids, int CompletionStart, bool Truncated)
+{
+    /// <summary>The completion's <see cref="GroundingFeatures"/> when the model reads them, else null.</summary>
+    public float[]? Features { get; init; }
+}

@@ -48,7 +48,9 @@ public sealed record RewardConfig
 
     /// <summary>
     /// Which prompt text the model reads before the completion. Default full; last_human_turn drops earlier turns,
-    /// which in implicit-prompt data (HH-RLHF) are the same on both sides of every pair and so cannot decide it.
+    /// which in implicit-prompt data (HH-RLHF) are the same on both sides of every pair and so cannot decide it;
+    /// relevant_passages keeps a question-with-passages prompt's question and the passage sentences closest to the
+    /// completion that fit the window (qa-feedback: passages run to ~700 tokens, answers to ~100).
     /// </summary>
     public PromptContext Context { get; init; } = PromptContext.Full;
 
@@ -58,6 +60,24 @@ public sealed record RewardConfig
     /// speak directly — what a bag-of-words baseline shows matters most on small preference sets).
     /// </summary>
     public RewardPooling Pooling { get; init; } = RewardPooling.Last;
+
+    /// <summary>
+    /// Hand-written inputs beside the trunk: none (default), or grounding — a linear head on how well the source text
+    /// (a <see cref="QaPrompt"/>'s passages, else the prompt) supports the completion, its repetition, length and
+    /// coverage (<see cref="GroundingFeatures"/>). For judgements that hinge on passages a small trunk cannot learn to
+    /// read from a few hundred questions (qa-feedback).
+    /// </summary>
+    public RewardFeatures Features { get; init; } = RewardFeatures.None;
+
+    /// <summary>
+    /// With features: start the feature head at the logistic fit of the features alone on the training pairs, and the
+    /// trunk's heads at zero (default true). The trunk then learns only what adds to the features; without it, a small
+    /// trunk overfits a few hundred questions long before a zero-started feature head reaches its weights.
+    /// </summary>
+    public bool FeatureWarmStart { get; init; } = true;
+
+    /// <summary>L2 strength of the warm-start logistic fit (on standardised features). Default 0.01.</summary>
+    public double FeatureL2 { get; init; } = 0.01;
 
     /// <summary>Dropout on the hidden states the heads read, while training (0 = none). Default 0.</summary>
     public double HeadDropout { get; init; }
@@ -117,6 +137,7 @@ public sealed record RewardConfig
         Require(LabelSmoothing is >= 0 and < 0.5, "label_smoothing", "must be at least 0 and below 0.5");
         Require(CenteringCoefficient >= 0, "centering_coefficient", "must not be negative");
         Require(HeadDropout is >= 0 and < 1, "head_dropout", "must be at least 0 and below 1");
+        Require(FeatureL2 >= 0, "feature_l2", "must not be negative");
         Require(FrozenLayers >= 0, "frozen_layers", "must not be negative");
         Require(EvalEverySteps >= 1, "eval_every_steps", "must be at least 1");
         Require(EarlyStoppingPatience >= 0, "early_stopping_patience", "must not be negative");

@@ -40,7 +40,7 @@ public static class RewardTrainingRun
         var encodedTrain = EncodedPair.Encode(train, model.Window);
         var encodedValidation = EncodedPair.Encode(validation, model.Window);
         log($"model: {config.BaseModel}, {model.Network.Trunk.ParameterCount(trainableOnly: true):N0} trainable parameters; " +
-            $"{encodedTrain.Count(p => p.Truncated)} of {encodedTrain.Count} train pairs cut to their last {config.MaxLength} tokens");
+            $"{encodedTrain.Count(p => p.Truncated)} of {encodedTrain.Count} train pairs cut to fit {config.MaxLength} tokens (prompt start or passage sentences dropped)");
 
         var trainer = new RewardTrainer(model, config);
         var checkpoints = run.Checkpoints();
