@@ -35,7 +35,9 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         var completions = generated.CompletionTokens(StopTokenId).Select(models.Tokenizer.Decode).ToList();
         var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
         var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i])).ToList();
-        var raw = await reward.ScoreAsync(inputs, cancellationToken);
+        float[] raw;
+        // A judge reward compares with the reference's own completion; with LoRA that is the policy, adapters off.
+        using (models.ReferenceScope()) raw = await reward.ScoreAsync(inputs, cancellationToken);
         if (raw.Length != prompts.Count) throw new InvalidOperationException($"reward '{reward.Name}' returned {raw.Length} scores for {prompts.Count} completions");
         var shaped = shaping.Apply(raw, endedWithEos);
 
@@ -48,7 +50,9 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         var responseMask = generated.CompletionMask.to(ScalarType.Float32);
 
         var logProbs = ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
-        var refLogProbs = ResponseLogProbs.Compute(models.Reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
+        Tensor refLogProbs;
+        using (models.ReferenceScope())
+            refLogProbs = ResponseLogProbs.Compute(models.Reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
         var values = models.Value.PerPosition(sequences, attentionMask).narrow(1, contextLength - 1, responseMask.shape[1]) * responseMask;
         var scores = tensor(shaped, device: device);
 
