@@ -29,6 +29,7 @@ public sealed class PpoModels : IDisposable
         Tokenizer = tokenizer;
         foreach (var parameter in reference.parameters()) parameter.requires_grad = false;
         reference.eval();
+        DisableDropout();
     }
 
     PpoModels(CausalLanguageModel policy, ScoredLanguageModel value, ModelTokenizer tokenizer, LoraConfig lora)
@@ -37,6 +38,15 @@ public sealed class PpoModels : IDisposable
         Value = value;
         Tokenizer = tokenizer;
         Lora = lora;
+        DisableDropout();
+    }
+
+    // Every network runs in eval mode, dropout off, as TRL's PPO disables it: the rollout's log-probs and the update's
+    // must come from the same network, or the ratio does not start at 1. Gradients flow in eval mode all the same.
+    void DisableDropout()
+    {
+        Policy.eval();
+        Value.eval();
     }
 
     /// <summary>

@@ -27,8 +27,6 @@ public sealed class PpoUpdate(PpoModels models, PpoConfig config, Optimization o
         var stats = zeros([epochs * miniBatches * accumulation, StatCount]);
         int filled = 0, optimizerSteps = 0;
         bool stoppedEarly = false;
-        models.Policy.train();
-        models.Value.train();
 
         for (int epoch = 0; epoch < epochs && !stoppedEarly; epoch++)
         {

@@ -56,7 +56,7 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         var values = models.Value.PerPosition(sequences, attentionMask).narrow(1, contextLength - 1, responseMask.shape[1]) * responseMask;
         var scores = tensor(shaped, device: device);
 
-        var kl = PerTokenKl(logProbs, refLogProbs, config.KlEstimator) * responseMask;
+        var kl = SequenceKl.PerToken(logProbs, refLogProbs, config.KlEstimator) * responseMask;
         var nonScore = -klCoef * kl;
         var lastToken = (responseMask.sum(1).to(ScalarType.Int64) - 1).clamp_min(0);
         var rewards = nonScore.clone().scatter_add_(1, lastToken.unsqueeze(1), scores.unsqueeze(1));
@@ -86,12 +86,5 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
             ScoreValues = shaped,
         };
         return (rollout, generateSeconds, timer.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>KL(π‖π_ref) per sampled token: k1 = log π − log π_ref; k3 = (r − 1) − log r with r = π_ref/π.</summary>
-    public static Tensor PerTokenKl(Tensor logProbs, Tensor refLogProbs, KlEstimator estimator)
-    {
-        var logRatio = refLogProbs - logProbs;
-        return estimator == KlEstimator.K1 ? -logRatio : logRatio.exp() - 1 - logRatio;
     }
 }

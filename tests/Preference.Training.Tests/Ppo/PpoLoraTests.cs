@@ -1,5 +1,7 @@
 using Preference.Models;
+using Preference.Models.Generation;
 using Preference.Models.Lora;
+using Preference.Training.Evaluation;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
 using TorchSharp;
@@ -91,5 +93,32 @@ public sealed class PpoLoraTests(LoraPpoRuns runs) : IClassFixture<LoraPpoRuns>
         Assert.True(fromMerged.allclose(fromAdapters, rtol: 0, atol: 1e-4));
         using (adapted.Model.DisabledAdapters())
             Assert.False(ResponseLogProbs.Compute(adapted.Model, ids, mask, 1, 1.0).LogProbs.allclose(fromAdapters, rtol: 0, atol: 1e-4));
+    }
+
+    [Fact]
+    public async Task Eval_kl_and_training_kl_agree_on_the_same_samples()
+    {
+        var models = runs.KilledModels;
+        var collector = new RolloutCollector(models, runs.Config, RewardSources.Build(runs.Config.Rewards), new RewardShaping());
+        var (rollout, _, _) = await collector.CollectAsync(SmallPpoRun.Prompts, klCoef: 0.05, generationSeed: 5, CancellationToken.None);
+        using (rollout)
+        using (var untouched = ModelBundle.Load(null, CPU))
+        {
+            long context = rollout.ContextLength;
+            using var samples = new GenerationOutput
+            {
+                PromptIds = rollout.Sequences.narrow(1, 0, context).clone(),
+                PromptMask = rollout.AttentionMask.narrow(1, 0, context).clone(),
+                CompletionIds = rollout.Sequences.narrow(1, context, rollout.ResponseLength).clone(),
+                CompletionMask = rollout.ResponseMask.to(rollout.AttentionMask.dtype),
+                CompletionLogProbs = rollout.LogProbs.clone(),
+                Finished = rollout.EndedWithEos.clone(),
+                EndedWithEos = rollout.EndedWithEos.clone(),
+            };
+            var evaluation = ReferenceMetrics.Measure(models.Policy, untouched.Model, samples, runs.Config.Temperature);
+            double training = rollout.Kl.sum(1).mean().item<float>();
+            Assert.True(training > 0.01, $"the policy should have moved (training KL {training})");
+            Assert.Equal(training, evaluation.KlSum / evaluation.Samples, 4);
+        }
     }
 }
