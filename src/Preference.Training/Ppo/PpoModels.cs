@@ -73,8 +73,17 @@ public sealed class PpoModels : IDisposable
     /// </summary>
     public CausalLanguageModel Reference => _separateReference ?? Policy;
 
+    /// <summary>The value model; with a shared trunk, the policy itself under a scalar head.</summary>
     public ScoredLanguageModel Value { get; }
+
+    /// <summary>True when the value head sits on the policy's own layers: one forward gives log-probs and values.</summary>
+    public bool SharesTrunk => ReferenceEquals(Value.Trunk, Policy);
+
     public ModelTokenizer Tokenizer { get; }
+
+    /// <summary>What the optimizer trains: the policy's trainable weights and the value model's, each once.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() =>
+        Policy.parameters().Concat(SharesTrunk ? Value.Head.parameters() : Value.parameters()).Where(p => p.requires_grad);
 
     /// <summary>The adapters on the policy (dropout 0), or null for full fine-tuning.</summary>
     public LoraConfig? Lora { get; }
@@ -88,24 +97,28 @@ public sealed class PpoModels : IDisposable
     /// <summary>Within the returned scope <see cref="Reference"/> computes the reference distribution.</summary>
     public IDisposable ReferenceScope() => Lora is null ? NoScope.Instance : Policy.DisabledAdapters();
 
-    /// <summary>What a checkpoint saves: the value model, and the whole policy or, with LoRA, its adapters alone.</summary>
+    /// <summary>
+    /// What a checkpoint saves: the whole policy or, with LoRA, its adapters alone; the value model, or with a shared
+    /// trunk its head alone (the trunk is the policy's).
+    /// </summary>
     public IReadOnlyDictionary<string, nn.Module> CheckpointModules() => new Dictionary<string, nn.Module>
     {
         [Lora is null ? "policy" : "policy_adapters"] = Lora is null ? Policy : new AdapterCheckpointModule(Policy),
-        ["value"] = Value,
+        [SharesTrunk ? "value_head" : "value"] = SharesTrunk ? Value.Head : Value,
     };
 
     /// <summary>
     /// Loads the models a config names: the policy (null = bundled stories260K), the reference (a separate copy, or
     /// the policy's base weights when <see cref="PpoConfig.Lora"/> is set and no reference is given), and a value
-    /// model from the policy's weights with a fresh head seeded by the config's seed.
+    /// model from the policy's weights (a copy, or with <see cref="PpoConfig.SharedValueTrunk"/> the policy itself) with a
+    /// fresh head seeded by the config's seed.
     /// </summary>
     public static PpoModels Load(PpoConfig config, torch.Device device)
     {
         var policy = ModelBundle.Load(config.Policy, device);
-        var valueTrunk = ModelBundle.Load(config.Policy, device);
+        var valueTrunk = config.SharedValueTrunk ? policy.Model : ModelBundle.Load(config.Policy, device).Model;
         torch.manual_seed(config.Seed);
-        var value = new ScoredLanguageModel(valueTrunk.Model);
+        var value = new ScoredLanguageModel(valueTrunk);
         return From(config, policy, value, device);
     }
 
@@ -136,9 +149,10 @@ public sealed class PpoModels : IDisposable
 
     public void Dispose()
     {
+        if (SharesTrunk) Value.Head.Dispose();
+        else Value.Dispose();
         Policy.Dispose();
         _separateReference?.Dispose();
-        Value.Dispose();
     }
 
     sealed class NoScope : IDisposable

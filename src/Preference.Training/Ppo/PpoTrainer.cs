@@ -53,7 +53,7 @@ public sealed class PpoTrainer
     public async Task<PpoResult> TrainAsync(bool resume, CancellationToken cancellationToken = default)
     {
         var checkpoints = _run.Checkpoints(_config.SaveTotalLimit);
-        var parameters = _models.Policy.parameters().Concat(_models.Value.parameters()).ToList();
+        var parameters = _models.TrainableParameters().ToList();
         using var optimization = new Optimization(parameters, _config.Optimizer,
             (long)_config.TotalSteps * _config.NumPpoEpochs * _config.NumMiniBatches);
         var modules = _models.CheckpointModules();

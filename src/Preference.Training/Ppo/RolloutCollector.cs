@@ -49,11 +49,12 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         long contextLength = generated.PromptIds.shape[1];
         var responseMask = generated.CompletionMask.to(ScalarType.Float32);
 
-        var logProbs = ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
+        var (policyLogProbs, _, policyValues) = PolicyValueForward.Compute(models, sequences, attentionMask, contextLength, config.Temperature);
+        var logProbs = policyLogProbs * responseMask;
         Tensor refLogProbs;
         using (models.ReferenceScope())
             refLogProbs = ResponseLogProbs.Compute(models.Reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
-        var values = models.Value.PerPosition(sequences, attentionMask).narrow(1, contextLength - 1, responseMask.shape[1]) * responseMask;
+        var values = policyValues * responseMask;
         var scores = tensor(shaped, device: device);
 
         var kl = SequenceKl.PerToken(logProbs, refLogProbs, config.KlEstimator) * responseMask;
