@@ -36,8 +36,10 @@ public sealed record PpoConfig : IValidatedConfig
 
     /// <summary>
     /// Put the value head on the policy's own layers instead of a separate copy: one forward per minibatch gives both
-    /// log-probs and values (about a third less training compute and one model less in memory), at the price of the
-    /// value loss also shaping the policy's weights. Default false: a separate value model, as TRL's PPOTrainer.
+    /// log-probs and values (twice the PPO samples/s on stories260K, one model less in memory), at the price of the
+    /// value loss also shaping the policy's weights: on configs/ppo-stories.yaml it reached a 54% held-out win rate
+    /// where the separate value model reached 92%, at similar KL. Default false: a separate value model, as TRL's
+    /// PPOTrainer; use it where memory, not quality, decides.
     /// </summary>
     public bool SharedValueTrunk { get; init; }
 
