@@ -40,24 +40,21 @@ public static class PpoCommand
             var reward = await CliRewardSources.BuildAsync(settings, models, device, cancellationToken);
             var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Progress = new PpoProgressLine(Console.Error) };
             var result = await trainer.TrainAsync(resuming, cancellationToken);
-            Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}");
+            Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}" +
+                              (result.AdapterDirectory is { } adapters ? $"; LoRA adapters in {adapters}" : ""));
         }));
         return command;
     }
 
     static PpoModels LoadModels(PpoConfig settings, torch.Device device)
     {
-        if (settings.ValueModel is null) return PpoModels.Load(settings.Policy, settings.Reference, device, settings.Seed);
+        if (settings.ValueModel is null) return PpoModels.Load(settings, device);
         var policy = ModelBundle.Load(settings.Policy, device);
-        var reference = ModelBundle.Load(settings.Reference ?? settings.Policy, device);
         // The value model starts from the reward model's trunk and head, as OpenRLHF and TRL initialise it.
         // (its last-token head: a value is needed at every position, which a pooled head does not give).
         var rewardNetwork = RewardModelLoader.Load(settings.ValueModel, device).Network;
         var value = new ScoredLanguageModel(rewardNetwork.Trunk, rewardNetwork.Score);
-        return new PpoModels(policy.Model, reference.Model, value, policy.Tokenizer)
-        {
-            TokenizerFiles = Preference.Models.Loading.ModelLoader.FindTokenizer(settings.Policy ?? ModelBundle.EmbeddedDefaultPath),
-        };
+        return PpoModels.From(settings, policy, value, device);
     }
 
     /// <summary>One line per step on stderr with the numbers a user watches.</summary>

@@ -10,7 +10,8 @@ public sealed record ReferenceSums(double KlSum, double ReferenceNllSum, long To
 
 /// <summary>
 /// How far a policy's samples are from the reference: KL(π‖π_ref) per sample, estimated as Σ_t log π − log π_ref
-/// over the sampled tokens (unbiased because the tokens are drawn from π, under the sampling temperature), and the
+/// over the sampled tokens (unbiased because the tokens are drawn from π, under the sampling temperature; the same
+/// <see cref="SequenceKl"/> as training's objective/kl with k1), and the
 /// reference model's perplexity on them (temperature 1), a fluency check: reward hacking into gibberish shows up here.
 /// </summary>
 public static class ReferenceMetrics
@@ -26,7 +27,7 @@ public static class ReferenceMetrics
         var policyLogProbs = ResponseLogProbs.Compute(policy, sequences, attention, context, temperature).LogProbs;
         var referenceLogProbs = ResponseLogProbs.Compute(reference, sequences, attention, context, temperature).LogProbs;
         var referenceRaw = ResponseLogProbs.Compute(reference, sequences, attention, context, 1.0).LogProbs;
-        var sums = stack([((policyLogProbs - referenceLogProbs) * mask).sum(), -(referenceRaw * mask).sum(), mask.sum()])
+        var sums = stack([SequenceKl.PerSample(policyLogProbs, referenceLogProbs, mask).sum(), -(referenceRaw * mask).sum(), mask.sum()])
             .cpu().to(ScalarType.Float64).data<double>().ToArray();
         return new ReferenceSums(sums[0], sums[1], (long)sums[2], (int)samples.CompletionIds.shape[0]);
     }

@@ -1,5 +1,10 @@
 namespace Preference.Training.Ppo;
 
 /// <summary>What a PPO run ended with.</summary>
-/// <param name="FinalModelDirectory">The trained policy as a Hugging Face directory with its tokenizer, or null when the run was only resumed to its end.</param>
-public sealed record PpoResult(long Steps, string? FinalModelDirectory, IReadOnlyDictionary<string, double> LastMetrics);
+/// <param name="FinalModelDirectory">
+/// The trained policy as a Hugging Face directory with its tokenizer (with LoRA: the merged model, or the adapters'
+/// directory when merge_adapters is off), or null when the run stopped before its last step.
+/// </param>
+/// <param name="AdapterDirectory">With LoRA: the PEFT adapters (adapter_config.json, adapter_model.safetensors); else null.</param>
+public sealed record PpoResult(long Steps, string? FinalModelDirectory, IReadOnlyDictionary<string, double> LastMetrics,
+    string? AdapterDirectory = null);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Preference.Models.Loading;
+using Preference.Models.Lora;
 using Preference.Training.Common;
 using Preference.Training.Rewards;
 using TorchSharp;
@@ -52,10 +53,10 @@ public sealed class PpoTrainer
     public async Task<PpoResult> TrainAsync(bool resume, CancellationToken cancellationToken = default)
     {
         var checkpoints = _run.Checkpoints(_config.SaveTotalLimit);
-        var parameters = _models.Policy.parameters().Concat(_models.Value.parameters()).ToList();
+        var parameters = _models.TrainableParameters().ToList();
         using var optimization = new Optimization(parameters, _config.Optimizer,
             (long)_config.TotalSteps * _config.NumPpoEpochs * _config.NumMiniBatches);
-        var modules = new Dictionary<string, nn.Module> { ["policy"] = _models.Policy, ["value"] = _models.Value };
+        var modules = _models.CheckpointModules();
         var optimizers = new Dictionary<string, Optimization> { ["policy_and_value"] = optimization };
         var kl = KlController.For(_config);
         string fingerprint = Fingerprint();
@@ -110,13 +111,9 @@ public sealed class PpoTrainer
                 (step - (resumedFrom ?? 0)) * _config.BatchSize * (double)_config.ResponseLength / elapsed.Elapsed.TotalSeconds, elapsed.Elapsed));
         }
 
-        string? final = null;
-        if (state.Step == total)
-        {
-            final = _run.FinalModelDirectory;
-            SaveFinal(final);
-        }
-        return new PpoResult(state.Step, final, last);
+        if (state.Step != total) return new PpoResult(state.Step, null, last);
+        var (model, adapters) = SaveFinal(_run.FinalModelDirectory, cancellationToken);
+        return new PpoResult(state.Step, model, last, adapters);
     }
 
     long GenerationSeed(long step) => unchecked(_config.Seed * 1_000_003L + step);
@@ -191,14 +188,35 @@ public sealed class PpoTrainer
         }).ToList());
     }
 
-    void SaveFinal(string directory)
+    /// <summary>
+    /// final/ holds the policy as a Hugging Face model, or with LoRA its PEFT adapters (and the merged model in
+    /// final/merged unless merge_adapters is off), plus value_model.safetensors. Returns (model, adapters) directories.
+    /// </summary>
+    (string Model, string? Adapters) SaveFinal(string directory, CancellationToken cancellationToken)
     {
-        HuggingFaceCheckpoint.Save(_models.Policy, directory);
+        Directory.CreateDirectory(directory);
+        using (var scope = NewDisposeScope())
+            SafetensorsWriter.Write(Path.Combine(directory, "value_model.safetensors"),
+                _models.Value.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().contiguous())).ToList());
+        if (_models.Lora is not { } lora)
+        {
+            SaveModel(directory, cancellationToken);
+            return (directory, null);
+        }
+        PeftAdapterFiles.Save(_models.Policy, lora, directory, _models.PolicySource ?? "stories260K", _models.Policy.ModelType);
+        if (!_config.MergeAdapters) return (directory, directory);
+        // Merging is the last thing a run does: the adapters become plain weights and the reference is gone.
+        _models.Policy.MergeAndUnload();
+        var merged = Path.Combine(directory, "merged");
+        SaveModel(merged, cancellationToken);
+        return (merged, directory);
+    }
+
+    void SaveModel(string directory, CancellationToken cancellationToken)
+    {
+        HuggingFaceCheckpoint.Save(_models.Policy, directory, cancellationToken: cancellationToken);
         if (_models.TokenizerFiles is { } files)
             foreach (var file in files) File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
-        using var scope = NewDisposeScope();
-        SafetensorsWriter.Write(Path.Combine(directory, "value_model.safetensors"),
-            _models.Value.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().contiguous())).ToList());
     }
 
     string Fingerprint()

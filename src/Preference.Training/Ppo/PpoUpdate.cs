@@ -27,8 +27,6 @@ public sealed class PpoUpdate(PpoModels models, PpoConfig config, Optimization o
         var stats = zeros([epochs * miniBatches * accumulation, StatCount]);
         int filled = 0, optimizerSteps = 0;
         bool stoppedEarly = false;
-        models.Policy.train();
-        models.Value.train();
 
         for (int epoch = 0; epoch < epochs && !stoppedEarly; epoch++)
         {
@@ -71,10 +69,9 @@ public sealed class PpoUpdate(PpoModels models, PpoConfig config, Optimization o
         var oldValues = rollout.Values.index_select(0, index);
         var returns = rollout.Returns.index_select(0, index);
         var advantages = rollout.Advantages.index_select(0, index) * advantageSign;
-        long context = rollout.ContextLength, length = rollout.ResponseLength;
+        long context = rollout.ContextLength;
 
-        var (newLogProbs, logits) = ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, context, config.Temperature);
-        var values = models.Value.PerPosition(sequences, attentionMask).narrow(1, context - 1, length);
+        var (newLogProbs, logits, values) = PolicyValueForward.Compute(models, sequences, attentionMask, context, config.Temperature);
 
         var clippedValues = minimum(maximum(values, oldValues - config.CliprangeValue), oldValues + config.CliprangeValue);
         var valueLosses = (values - returns).square();

@@ -17,9 +17,16 @@ public static class ResponseLogProbs
     public static (Tensor LogProbs, Tensor Logits) Compute(CausalLanguageModel model, Tensor sequences, Tensor attentionMask,
         long contextLength, double temperature)
     {
-        long total = sequences.shape[1], responseLength = total - contextLength;
-        var context = DecoderContext.FromAttentionMask(attentionMask, total, null, model.DType);
-        var hidden = model.HiddenStates(sequences, context).narrow(1, contextLength - 1, responseLength);
+        var context = DecoderContext.FromAttentionMask(attentionMask, sequences.shape[1], null, model.DType);
+        return FromHidden(model, model.HiddenStates(sequences, context), sequences, contextLength, temperature);
+    }
+
+    /// <summary>As <see cref="Compute"/> from the [B, L + N, H] hidden states of a forward already run.</summary>
+    public static (Tensor LogProbs, Tensor Logits) FromHidden(CausalLanguageModel model, Tensor hiddenStates, Tensor sequences,
+        long contextLength, double temperature)
+    {
+        long responseLength = sequences.shape[1] - contextLength;
+        var hidden = hiddenStates.narrow(1, contextLength - 1, responseLength);
         var logits = model.Logits(hidden).to(ScalarType.Float32) / temperature;
         var responses = sequences.narrow(1, contextLength, responseLength);
         var logProbs = logits.log_softmax(-1).gather(-1, responses.unsqueeze(-1)).squeeze(-1);

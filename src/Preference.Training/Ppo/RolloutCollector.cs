@@ -35,7 +35,9 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         var completions = generated.CompletionTokens(StopTokenId).Select(models.Tokenizer.Decode).ToList();
         var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
         var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i])).ToList();
-        var raw = await reward.ScoreAsync(inputs, cancellationToken);
+        float[] raw;
+        // A judge reward compares with the reference's own completion; with LoRA that is the policy, adapters off.
+        using (models.ReferenceScope()) raw = await reward.ScoreAsync(inputs, cancellationToken);
         if (raw.Length != prompts.Count) throw new InvalidOperationException($"reward '{reward.Name}' returned {raw.Length} scores for {prompts.Count} completions");
         var shaped = shaping.Apply(raw, endedWithEos);
 
@@ -47,12 +49,15 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         long contextLength = generated.PromptIds.shape[1];
         var responseMask = generated.CompletionMask.to(ScalarType.Float32);
 
-        var logProbs = ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
-        var refLogProbs = ResponseLogProbs.Compute(models.Reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
-        var values = models.Value.PerPosition(sequences, attentionMask).narrow(1, contextLength - 1, responseMask.shape[1]) * responseMask;
+        var (policyLogProbs, _, policyValues) = PolicyValueForward.Compute(models, sequences, attentionMask, contextLength, config.Temperature);
+        var logProbs = policyLogProbs * responseMask;
+        Tensor refLogProbs;
+        using (models.ReferenceScope())
+            refLogProbs = ResponseLogProbs.Compute(models.Reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * responseMask;
+        var values = policyValues * responseMask;
         var scores = tensor(shaped, device: device);
 
-        var kl = PerTokenKl(logProbs, refLogProbs, config.KlEstimator) * responseMask;
+        var kl = SequenceKl.PerToken(logProbs, refLogProbs, config.KlEstimator) * responseMask;
         var nonScore = -klCoef * kl;
         var lastToken = (responseMask.sum(1).to(ScalarType.Int64) - 1).clamp_min(0);
         var rewards = nonScore.clone().scatter_add_(1, lastToken.unsqueeze(1), scores.unsqueeze(1));
@@ -82,12 +87,5 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
             ScoreValues = shaped,
         };
         return (rollout, generateSeconds, timer.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>KL(π‖π_ref) per sampled token: k1 = log π − log π_ref; k3 = (r − 1) − log r with r = π_ref/π.</summary>
-    public static Tensor PerTokenKl(Tensor logProbs, Tensor refLogProbs, KlEstimator estimator)
-    {
-        var logRatio = refLogProbs - logProbs;
-        return estimator == KlEstimator.K1 ? -logRatio : logRatio.exp() - 1 - logRatio;
     }
 }

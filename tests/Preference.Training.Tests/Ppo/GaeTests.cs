@@ -23,8 +23,8 @@ public sealed class GaeTests
     {
         var logProbs = tensor(new float[] { -1.0f, -2.0f });
         var refLogProbs = tensor(new float[] { -2.0f, -1.0f });
-        var k1 = RolloutCollector.PerTokenKl(logProbs, refLogProbs, KlEstimator.K1).data<float>().ToArray();
-        var k3 = RolloutCollector.PerTokenKl(logProbs, refLogProbs, KlEstimator.K3).data<float>().ToArray();
+        var k1 = SequenceKl.PerToken(logProbs, refLogProbs, KlEstimator.K1).data<float>().ToArray();
+        var k3 = SequenceKl.PerToken(logProbs, refLogProbs, KlEstimator.K3).data<float>().ToArray();
         Assert.Equal([1f, -1f], k1);
         Assert.All(k3, value => Assert.True(value >= 0));
     }

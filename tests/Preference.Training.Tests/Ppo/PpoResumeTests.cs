@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Preference.Training.Tests.Ppo;
 
 public sealed class PpoResumeTests : IDisposable
@@ -20,8 +18,8 @@ public sealed class PpoResumeTests : IDisposable
         var resumed = SmallPpoRun.Trainer(config, _killed, out var resumedModels);
         using (resumedModels) await resumed.TrainAsync(resume: true);
 
-        var expected = Rows(_straight);
-        var actual = Rows(_killed);
+        var expected = SmallPpoRun.MetricRows(_straight);
+        var actual = SmallPpoRun.MetricRows(_killed);
         Assert.Equal(5, expected.Count);
         Assert.Equal(expected.Count, actual.Count);
         for (int i = 0; i < expected.Count; i++)
@@ -43,17 +41,6 @@ public sealed class PpoResumeTests : IDisposable
             Assert.Contains("changed", error.Message);
         }
     }
-
-    // Every metric except wall-clock timings, as exact doubles.
-    static List<SortedDictionary<string, double>> Rows(string directory) =>
-        File.ReadLines(Path.Combine(directory, "metrics.jsonl")).Select(line =>
-        {
-            var row = new SortedDictionary<string, double>(StringComparer.Ordinal);
-            foreach (var property in JsonDocument.Parse(line).RootElement.EnumerateObject())
-                if (property.Value.ValueKind == JsonValueKind.Number && !property.Name.StartsWith("time/") && !property.Name.StartsWith("perf/"))
-                    row[property.Name] = property.Value.GetDouble();
-            return row;
-        }).ToList();
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Preference.Training.Common;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
@@ -44,7 +45,7 @@ static class SmallPpoRun
     {
         // One thread: under a loaded CI box, two OpenMP threads waiting on each other run many times slower.
         torch.set_num_threads(1);
-        models = PpoModels.Load(null, null, torch.CPU, config.Seed);
+        models = PpoModels.Load(config, torch.CPU);
         return new PpoTrainer(config, models, RewardSources.Build(config.Rewards), config.Prompts, new RunDirectory(directory))
         {
             AdvantageSign = advantageSign,
@@ -52,6 +53,24 @@ static class SmallPpoRun
         };
     }
 
+    /// <summary>The same run training LoRA adapters (all attention and MLP projections) at a LoRA-sized learning rate.</summary>
+    public static PpoConfig LoraConfig(int steps = 10) => Config(steps) with
+    {
+        Lora = new Preference.Models.Lora.LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] },
+        Optimizer = new OptimizerConfig { LearningRate = 3e-3, Schedule = LearningRateScheduleKind.Constant },
+    };
+
     public static IReadOnlyList<double> Series(string directory, string metric) =>
         JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Select(row => row.GetProperty(metric).GetDouble()).ToList();
+
+    /// <summary>Every metric row except wall-clock timings, as exact doubles.</summary>
+    public static List<SortedDictionary<string, double>> MetricRows(string directory) =>
+        File.ReadLines(Path.Combine(directory, "metrics.jsonl")).Select(line =>
+        {
+            var row = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (var property in JsonDocument.Parse(line).RootElement.EnumerateObject())
+                if (property.Value.ValueKind == JsonValueKind.Number && !property.Name.StartsWith("time/") && !property.Name.StartsWith("perf/"))
+                    row[property.Name] = property.Value.GetDouble();
+            return row;
+        }).ToList();
 }
