@@ -143,10 +143,6 @@ public sealed class PpoModels : IDisposable
         };
     }
 
-    /// <summary>Full fine-tuning from paths; kept for callers that do not hold a config.</summary>
-    public static PpoModels Load(string? policyPath, string? referencePath, torch.Device device, long seed) =>
-        Load(new PpoConfig { Policy = policyPath, Reference = referencePath, Seed = seed }, device);
-
     public void Dispose()
     {
         if (SharesTrunk) Value.Head.Dispose();

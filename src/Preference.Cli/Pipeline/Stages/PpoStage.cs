@@ -25,7 +25,7 @@ public sealed class PpoStage : IPipelineStage
     {
         var run = new RunDirectory(c.PpoDirectory);
         bool fromCheckpoint = resume && run.Checkpoints().Latest() is not null;
-        using var models = PpoModels.Load(c.Ppo.Policy, c.Ppo.Reference, c.Device, c.Ppo.Seed);
+        using var models = PpoModels.Load(c.Ppo, c.Device);
         var reward = await CliRewardSources.BuildAsync(c.Ppo, models, c.Device, cancellationToken);
         await using var telemetry = await TrainingTelemetryClient.StartRunAsync(c.Server.Address, c.Server.AdminToken,
             fromCheckpoint ? "quickstart ppo (resumed)" : "quickstart ppo", "ppo", cancellationToken: cancellationToken);
