@@ -1,0 +1,192 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.InteropServices;
+using Preference.Models.Generation.CpuFastPath.Kernels;
+using Preference.Models.Llama;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Preference.Models.Generation.CpuFastPath;
+
+/// <summary>
+/// A LLaMA forward pass for generation written as one loop over raw float buffers, like llama2.c's run.c but batched:
+/// a decode step costs one pass over the weights instead of ~280 libtorch calls. Weights are read in place from the
+/// model's tensors; the KV cache, activations and the [B, V] logits tensor the sampler reads are allocated once per
+/// generation. Rows are split across workers (each runs every layer for its rows); a lone row splits its matmuls.
+/// </summary>
+internal sealed unsafe class FusedLlamaDecoder : IDisposable
+{
+    readonly LlamaConfig _config;
+    readonly LlamaWeightViews _weights;
+    readonly int _batch, _promptLength, _capacity, _threads, _workers, _rowsPerWorker;
+    readonly int _dim, _qDim, _kvDim, _vocab;
+    readonly float _eps;
+    readonly PinnedBuffer<float> _keys, _values; // [layer, row, kvHead, capacity, headDim]
+    readonly PinnedBuffer<int> _tokens;       // [B, promptLength] prompt ids, then [B] the step's tokens
+    readonly int[] _firstReal;            // cache index of each row's first real token (after left padding)
+    readonly WorkerScratch[] _scratch;
+    readonly Tensor _logits;
+    readonly float* _logitsData;
+    int _length;
+
+    public static FusedLlamaDecoder? TryCreate(CausalLanguageModel model, GenerationOptions options, int batch, int promptLength, int capacity) =>
+        FusedDecodeEligibility.WhyNot(model, options) is null ? new FusedLlamaDecoder((LlamaForCausalLM)model, batch, promptLength, capacity) : null;
+
+    FusedLlamaDecoder(LlamaForCausalLM model, int batch, int promptLength, int capacity)
+    {
+        _config = model.Config;
+        _batch = batch;
+        _promptLength = promptLength;
+        _capacity = capacity;
+        _dim = _config.HiddenSize;
+        _qDim = _config.NumAttentionHeads * _config.HeadDim;
+        _kvDim = _config.KeyValueHeads * _config.HeadDim;
+        _vocab = _config.VocabSize;
+        _eps = (float)_config.RmsNormEps;
+        _threads = Math.Clamp(torch.get_num_threads(), 1, Environment.ProcessorCount);
+        _rowsPerWorker = (batch + Math.Min(_threads, batch) - 1) / Math.Min(_threads, batch);
+        _workers = (batch + _rowsPerWorker - 1) / _rowsPerWorker;
+        _weights = new LlamaWeightViews(model);
+
+        long cacheSize = (long)_config.NumHiddenLayers * batch * _kvDim * capacity;
+        _keys = new PinnedBuffer<float>(cacheSize);
+        _values = new PinnedBuffer<float>(cacheSize);
+        _tokens = new PinnedBuffer<int>((long)batch * promptLength);
+        _firstReal = new int[batch];
+        int scratchRows = Math.Max(promptLength, _rowsPerWorker);
+        _scratch = Enumerable.Range(0, _workers).Select(_ => new WorkerScratch(scratchRows, _config, capacity)).ToArray();
+        _logits = empty([batch, _vocab], ScalarType.Float32).DetachFromDisposeScope();
+        fixed (byte* data = _logits.bytes) _logitsData = (float*)data;
+    }
+
+    /// <summary>Runs the left-padded prompts through the model, filling the cache; returns [B, V] next-token logits.</summary>
+    public Tensor Prefill(IReadOnlyList<IReadOnlyList<int>> prompts, int padTokenId)
+    {
+        if (prompts.Count != _batch || prompts.Any(p => p.Count > _promptLength))
+            throw new ArgumentException("the prompts do not match the batch this decoder was made for", nameof(prompts));
+        int* ids = _tokens.Pointer;
+        for (int b = 0; b < _batch; b++)
+        {
+            var prompt = prompts[b];
+            _firstReal[b] = _promptLength - prompt.Count;
+            for (int t = 0; t < _promptLength; t++)
+                ids[b * _promptLength + t] = CheckToken(t < _firstReal[b] ? padTokenId : prompt[t - _firstReal[b]]);
+        }
+        // As many whole rows per pass as fit a worker's scratch, so short prompts still make multi-row matmuls.
+        int rowsPerPass = Math.Clamp(_scratch[0].Rows / _promptLength, 1, _rowsPerWorker);
+        RunWorkers(w =>
+        {
+            int end = Math.Min(_batch, (w + 1) * _rowsPerWorker);
+            for (int b = w * _rowsPerWorker; b < end; b += rowsPerPass)
+                Forward(_scratch[w], b, Math.Min(rowsPerPass, end - b), 0, _promptLength, ids + b * _promptLength);
+        });
+        _length = _promptLength;
+        return _logits;
+    }
+
+    /// <summary>Feeds one token per row ([B] int64) at the next cache position; returns [B, V] next-token logits.</summary>
+    public Tensor Decode(Tensor tokens)
+    {
+        if (_length >= _capacity) throw new InvalidOperationException($"the fused decoder's cache holds {_capacity} positions");
+        if (tokens.numel() != _batch) throw new ArgumentException($"expected {_batch} tokens, got {tokens.numel()}", nameof(tokens));
+        using var contiguous = tokens.to(ScalarType.Int64).contiguous();
+        var source = MemoryMarshal.Cast<byte, long>(contiguous.bytes);
+        int* ids = _tokens.Pointer;
+        for (int b = 0; b < _batch; b++) ids[b] = CheckToken(source[b]);
+        int index = _length;
+        RunWorkers(w =>
+        {
+            int first = w * _rowsPerWorker;
+            Forward(_scratch[w], first, Math.Min(_rowsPerWorker, _batch - first), index, 1, ids + first);
+        });
+        _length++;
+        return _logits;
+    }
+
+    int CheckToken(long id) => id >= 0 && id < _vocab
+        ? (int)id
+        : throw new ArgumentOutOfRangeException(nameof(id), id, $"token id outside the vocabulary of {_vocab}");
+
+    void RunWorkers(Action<int> work)
+    {
+        if (_workers == 1) work(0);
+        else Parallel.For(0, _workers, new ParallelOptions { MaxDegreeOfParallelism = _workers }, work);
+    }
+
+    /// <summary>
+    /// Rows [firstRow, firstRow + rowCount) at cache positions [firstIndex, firstIndex + steps), token ids [rowCount,
+    /// steps]; writes each row's last-position logits.
+    /// </summary>
+    void Forward(WorkerScratch s, int firstRow, int rowCount, int firstIndex, int steps, int* tokens)
+    {
+        var c = _config;
+        int rows = rowCount * steps, headDim = c.HeadDim, half = headDim / 2;
+        int matmulThreads = _workers == 1 ? _threads : 1;
+        long layerStride = (long)_batch * _kvDim * _capacity, rowStride = (long)_kvDim * _capacity;
+
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<float>(_weights.Embedding + (long)tokens[r] * _dim, _dim).CopyTo(new Span<float>(s.Hidden + (long)r * _dim, _dim));
+
+        for (int layer = 0; layer < c.NumHiddenLayers; layer++)
+        {
+            var w = _weights.Layers[layer];
+            RmsNormKernel.Normalize(s.Hidden, s.Normed, rows, _dim, w.InputNorm, _eps);
+            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Query, w.QueryBias, _qDim, s.Query, matmulThreads);
+            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Key, w.KeyBias, _kvDim, s.Key, matmulThreads);
+            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Value, w.ValueBias, _kvDim, s.Value, matmulThreads);
+
+            // Rotate and store every new key first: a prompt position attends to later-stored earlier positions.
+            for (int i = 0; i < rowCount; i++)
+            {
+                int row = firstRow + i;
+                float* keys = _keys.Pointer + layer * layerStride + row * rowStride;
+                float* values = _values.Pointer + layer * layerStride + row * rowStride;
+                for (int t = 0; t < steps; t++)
+                {
+                    int r = i * steps + t, index = firstIndex + t, position = index - _firstReal[row];
+                    if (position < 0) continue; // left padding: never attended to
+                    float* cos = _weights.Cos + (long)position * half, sin = _weights.Sin + (long)position * half;
+                    RotaryKernel.Rotate(s.Query + (long)r * _qDim, c.NumAttentionHeads, headDim, cos, sin, c.RopeInterleaved);
+                    RotaryKernel.Rotate(s.Key + (long)r * _kvDim, c.KeyValueHeads, headDim, cos, sin, c.RopeInterleaved);
+                    for (int h = 0; h < c.KeyValueHeads; h++)
+                    {
+                        long at = ((long)h * _capacity + index) * headDim;
+                        new ReadOnlySpan<float>(s.Key + (long)r * _kvDim + h * headDim, headDim).CopyTo(new Span<float>(keys + at, headDim));
+                        new ReadOnlySpan<float>(s.Value + (long)r * _kvDim + h * headDim, headDim).CopyTo(new Span<float>(values + at, headDim));
+                    }
+                }
+                for (int t = 0; t < steps; t++)
+                {
+                    int r = i * steps + t, index = firstIndex + t;
+                    float* output = s.Attention + (long)r * _qDim;
+                    if (index < _firstReal[row]) new Span<float>(output, _qDim).Clear();
+                    else AttentionKernel.Attend(s.Query + (long)r * _qDim, keys, values, _capacity, _firstReal[row], index,
+                        c.NumAttentionHeads, c.KeyValueHeads, headDim, s.Scores, output);
+                }
+            }
+            MatMulKernel.Multiply(s.Attention, rows, _qDim, w.Output, null, _dim, s.Normed, matmulThreads);
+            AddInto(s.Hidden, s.Normed, (long)rows * _dim);
+
+            RmsNormKernel.Normalize(s.Hidden, s.Normed, rows, _dim, w.PostAttentionNorm, _eps);
+            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Gate, null, c.IntermediateSize, s.Gate, matmulThreads);
+            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Up, null, c.IntermediateSize, s.Up, matmulThreads);
+            SwiGluKernel.Apply(s.Gate, s.Up, (long)rows * c.IntermediateSize);
+            MatMulKernel.Multiply(s.Gate, rows, c.IntermediateSize, w.Down, null, _dim, s.Normed, matmulThreads);
+            AddInto(s.Hidden, s.Normed, (long)rows * _dim);
+        }
+
+        // Only each row's last position is sampled from: normalise those into consecutive rows and project.
+        for (int i = 0; i < rowCount; i++)
+            RmsNormKernel.Normalize(s.Hidden + (long)(i * steps + steps - 1) * _dim, s.Normed + (long)i * _dim, 1, _dim, _weights.FinalNorm, _eps);
+        MatMulKernel.Multiply(s.Normed, rowCount, _dim, _weights.LanguageModelHead, null, _vocab, _logitsData + (long)firstRow * _vocab, matmulThreads);
+    }
+
+    static void AddInto(float* target, float* addend, long length) =>
+        TensorPrimitives.Add(new ReadOnlySpan<float>(target, checked((int)length)), new ReadOnlySpan<float>(addend, (int)length),
+            new Span<float>(target, (int)length));
+
+    public void Dispose()
+    {
+        _logits.Dispose();
+        _weights.Dispose();
+    }
+}
