@@ -1,4 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Preference.Models.Generation.CpuFastPath.Kernels;
 using Preference.Models.Llama;
@@ -17,10 +18,10 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
 {
     readonly LlamaConfig _config;
     readonly LlamaWeightViews _weights;
-    readonly int _batch, _promptLength, _capacity, _threads, _workers, _rowsPerWorker;
+    readonly int _batch, _promptLength, _positions, _capacity, _threads, _workers, _rowsPerWorker;
     readonly int _dim, _qDim, _kvDim, _vocab;
     readonly float _eps;
-    readonly PinnedBuffer<float> _keys, _values; // [layer, row, kvHead, capacity, headDim]
+    readonly PinnedBuffer<float> _keys, _values; // [layer, row, kvHead, ...]: keys in AttentionKernel's blocks, values [capacity, headDim]
     readonly PinnedBuffer<int> _tokens;       // [B, promptLength] prompt ids, then [B] the step's tokens
     readonly int[] _firstReal;            // cache index of each row's first real token (after left padding)
     readonly WorkerScratch[] _scratch;
@@ -36,7 +37,9 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         _config = model.Config;
         _batch = batch;
         _promptLength = promptLength;
-        _capacity = capacity;
+        _positions = capacity;
+        // Rounded up to whole key blocks, so scoring a block never reads past a head's keys.
+        _capacity = (capacity + AttentionKernel.Block - 1) / AttentionKernel.Block * AttentionKernel.Block;
         _dim = _config.HiddenSize;
         _qDim = _config.NumAttentionHeads * _config.HeadDim;
         _kvDim = _config.KeyValueHeads * _config.HeadDim;
@@ -47,13 +50,13 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         _workers = (batch + _rowsPerWorker - 1) / _rowsPerWorker;
         _weights = new LlamaWeightViews(model);
 
-        long cacheSize = (long)_config.NumHiddenLayers * batch * _kvDim * capacity;
+        long cacheSize = (long)_config.NumHiddenLayers * batch * _kvDim * _capacity;
         _keys = new PinnedBuffer<float>(cacheSize);
         _values = new PinnedBuffer<float>(cacheSize);
         _tokens = new PinnedBuffer<int>((long)batch * promptLength);
         _firstReal = new int[batch];
         int scratchRows = Math.Max(promptLength, _rowsPerWorker);
-        _scratch = Enumerable.Range(0, _workers).Select(_ => new WorkerScratch(scratchRows, _config, capacity)).ToArray();
+        _scratch = Enumerable.Range(0, _workers).Select(_ => new WorkerScratch(scratchRows, _config, _capacity)).ToArray();
         _logits = empty([batch, _vocab], ScalarType.Float32).DetachFromDisposeScope();
         fixed (byte* data = _logits.bytes) _logitsData = (float*)data;
     }
@@ -86,7 +89,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
     /// <summary>Feeds one token per row ([B] int64) at the next cache position; returns [B, V] next-token logits.</summary>
     public Tensor Decode(Tensor tokens)
     {
-        if (_length >= _capacity) throw new InvalidOperationException($"the fused decoder's cache holds {_capacity} positions");
+        if (_length >= _positions) throw new InvalidOperationException($"the fused decoder was made for {_positions} positions");
         if (tokens.numel() != _batch) throw new ArgumentException($"expected {_batch} tokens, got {tokens.numel()}", nameof(tokens));
         using var contiguous = tokens.to(ScalarType.Int64).contiguous();
         var source = MemoryMarshal.Cast<byte, long>(contiguous.bytes);
@@ -116,6 +119,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
     /// Rows [firstRow, firstRow + rowCount) at cache positions [firstIndex, firstIndex + steps), token ids [rowCount,
     /// steps]; writes each row's last-position logits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Forward(WorkerScratch s, int firstRow, int rowCount, int firstIndex, int steps, int* tokens)
     {
         var c = _config;
@@ -149,9 +153,11 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
                     RotaryKernel.Rotate(s.Key + (long)r * _kvDim, c.KeyValueHeads, headDim, cos, sin, c.RopeInterleaved);
                     for (int h = 0; h < c.KeyValueHeads; h++)
                     {
-                        long at = ((long)h * _capacity + index) * headDim;
-                        new ReadOnlySpan<float>(s.Key + (long)r * _kvDim + h * headDim, headDim).CopyTo(new Span<float>(keys + at, headDim));
-                        new ReadOnlySpan<float>(s.Value + (long)r * _kvDim + h * headDim, headDim).CopyTo(new Span<float>(values + at, headDim));
+                        long head = (long)h * _capacity * headDim;
+                        float* key = s.Key + (long)r * _kvDim + h * headDim;
+                        for (int d = 0; d < headDim; d++) keys[head + AttentionKernel.KeyOffset(index, d, headDim)] = key[d];
+                        new ReadOnlySpan<float>(s.Value + (long)r * _kvDim + h * headDim, headDim)
+                            .CopyTo(new Span<float>(values + head + (long)index * headDim, headDim));
                     }
                 }
                 for (int t = 0; t < steps; t++)

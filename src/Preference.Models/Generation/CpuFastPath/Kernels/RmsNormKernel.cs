@@ -1,10 +1,12 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Preference.Models.Generation.CpuFastPath.Kernels;
 
 /// <summary>y = x / sqrt(mean(x²) + eps) · weight per row, in the order the torch RmsNorm computes it.</summary>
 internal static unsafe class RmsNormKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normalize(float* x, float* y, int rows, int size, float* weight, float eps)
     {
         var gain = new ReadOnlySpan<float>(weight, size);

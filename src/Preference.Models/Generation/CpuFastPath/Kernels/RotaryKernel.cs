@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Preference.Models.Generation.CpuFastPath.Kernels;
 
 /// <summary>
@@ -9,6 +11,7 @@ internal static unsafe class RotaryKernel
     /// <param name="x">[heads * headDim], rotated in place.</param>
     /// <param name="cos">the position's row of the cos table, headDim/2 angles.</param>
     /// <param name="sin">the position's row of the sin table.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rotate(float* x, int heads, int headDim, float* cos, float* sin, bool interleaved)
     {
         int half = headDim / 2;
