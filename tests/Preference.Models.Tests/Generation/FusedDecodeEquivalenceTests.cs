@@ -34,6 +34,16 @@ public sealed class FusedDecodeEquivalenceTests
         AssertStepLogitsMatchTorch(model, [Prompt(1, 403, 407, 261), Prompt(1), Prompt(1, 300, 301), Prompt(1, 9)], steps: 10);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Rows_split_across_workers_give_the_same_logits_as_one_worker(int threads)
+    {
+        using var model = FusedDecodeConfigs.Model("gqa, half-split rotary, untied");
+        IReadOnlyList<int>[] nineRows = [.. MixedPrompts, .. MixedPrompts.Take(4)];
+        AssertStepLogitsMatchTorch(model, nineRows, steps: 6, threads);
+    }
+
     [Fact]
     public void Fused_logits_reproduce_llama2c_reference_logits()
     {
@@ -45,7 +55,7 @@ public sealed class FusedDecodeEquivalenceTests
         var logits = decoder.Prefill([Prompt(1)], 0);
         for (int position = 0; position < reference.Length; position++)
         {
-            Assert.True(MaxDifference(reference[position], Row(logits, 0)) < LogitTolerance, $"position {position}");
+            Assert.True(TinyModels.MaxAbsDifference(reference[position], Row(logits, 0)) < LogitTolerance, $"position {position}");
             if (position + 1 < reference.Length) logits = decoder.Decode(tensor(new long[] { greedy[position] }));
         }
     }
@@ -104,7 +114,7 @@ public sealed class FusedDecodeEquivalenceTests
     }
 
     /// <summary>Feeds the same random continuation to the fused decoder and checks each step against a plain forward pass per row.</summary>
-    static void AssertStepLogitsMatchTorch(LlamaForCausalLM model, IReadOnlyList<int>[] prompts, int steps)
+    static void AssertStepLogitsMatchTorch(LlamaForCausalLM model, IReadOnlyList<int>[] prompts, int steps, int? threads = null)
     {
         model.eval();
         using var scope = NewDisposeScope();
@@ -112,7 +122,7 @@ public sealed class FusedDecodeEquivalenceTests
         var random = new Random(17);
         int vocab = model.Config.VocabSize, promptLength = prompts.Max(p => p.Count);
         var fed = prompts.Select(_ => Enumerable.Range(0, steps).Select(_ => random.Next(3, vocab)).ToArray()).ToArray();
-        using var decoder = FusedLlamaDecoder.TryCreate(model, new GenerationOptions(), prompts.Length, promptLength, promptLength + steps)
+        using var decoder = FusedLlamaDecoder.TryCreate(model, new GenerationOptions(), prompts.Length, promptLength, promptLength + steps, threads)
             ?? throw new InvalidOperationException("the fused decoder refused a model it should run");
         var logits = decoder.Prefill(prompts, 0);
         for (int step = 0; step < steps; step++)
@@ -121,7 +131,7 @@ public sealed class FusedDecodeEquivalenceTests
             {
                 var sequence = tensor(prompts[row].Concat(fed[row].Take(step)).Select(t => (long)t).ToArray()).unsqueeze(0);
                 var expected = model.Forward(sequence)[0, -1].data<float>().ToArray();
-                float difference = MaxDifference(expected, Row(logits, row));
+                float difference = TinyModels.MaxAbsDifference(expected, Row(logits, row));
                 Assert.True(difference < LogitTolerance, $"row {row}, step {step}: max |fused - torch| = {difference}");
             }
             if (step + 1 < steps) logits = decoder.Decode(tensor(fed.Select(f => (long)f[step]).ToArray()));
@@ -138,15 +148,9 @@ public sealed class FusedDecodeEquivalenceTests
         Assert.Equal(reference.Finished.data<bool>().ToArray(), fused.Finished.data<bool>().ToArray());
         Assert.Equal(reference.EndedWithEos.data<bool>().ToArray(), fused.EndedWithEos.data<bool>().ToArray());
         Assert.Equal(reference.PromptIds.data<long>().ToArray(), fused.PromptIds.data<long>().ToArray());
-        float logProbDifference = MaxDifference(reference.CompletionLogProbs.data<float>().ToArray(), fused.CompletionLogProbs.data<float>().ToArray());
+        float logProbDifference = TinyModels.MaxAbsDifference(reference.CompletionLogProbs.data<float>().ToArray(), fused.CompletionLogProbs.data<float>().ToArray());
         Assert.True(logProbDifference < LogitTolerance, $"log-probs differ by {logProbDifference}");
     }
 
     static float[] Row(Tensor logits, int row) => logits[row].data<float>().ToArray();
-
-    static float MaxDifference(float[] a, float[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        return a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
-    }
 }

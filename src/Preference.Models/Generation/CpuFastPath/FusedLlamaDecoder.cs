@@ -1,10 +1,11 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Preference.Models.Generation.CpuFastPath.Kernels;
 using Preference.Models.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Preference.Models.Generation.CpuFastPath;
 
@@ -12,27 +13,37 @@ namespace Preference.Models.Generation.CpuFastPath;
 /// A LLaMA forward pass for generation written as one loop over raw float buffers, like llama2.c's run.c but batched:
 /// a decode step costs one pass over the weights instead of ~280 libtorch calls. Weights are read in place from the
 /// model's tensors; the KV cache, activations and the [B, V] logits tensor the sampler reads are allocated once per
-/// generation. Rows are split across workers (each runs every layer for its rows); a lone row splits its matmuls.
+/// generation. Chunks of rows go to workers (each runs every layer for its rows); a lone row splits its matmuls.
 /// </summary>
 internal sealed unsafe class FusedLlamaDecoder : IDisposable
 {
     readonly LlamaConfig _config;
     readonly LlamaWeightViews _weights;
-    readonly int _batch, _promptLength, _positions, _capacity, _threads, _workers, _rowsPerWorker;
+    readonly int _batch, _promptLength, _positions, _capacity, _threads, _workers, _decodeChunkRows, _prefillChunkRows;
     readonly int _dim, _qDim, _kvDim, _vocab;
     readonly float _eps;
     readonly PinnedBuffer<float> _keys, _values; // [layer, row, kvHead, ...]: keys in AttentionKernel's blocks, values [capacity, headDim]
     readonly PinnedBuffer<int> _tokens;       // [B, promptLength] prompt ids, then [B] the step's tokens
     readonly int[] _firstReal;            // cache index of each row's first real token (after left padding)
-    readonly WorkerScratch[] _scratch;
+    readonly WorkerScratch[] _scratch;    // one per worker that can run at once
+    readonly ConcurrentBag<WorkerScratch> _idleScratch;
     readonly Tensor _logits;
     readonly float* _logitsData;
     int _length;
 
-    public static FusedLlamaDecoder? TryCreate(CausalLanguageModel model, GenerationOptions options, int batch, int promptLength, int capacity) =>
-        FusedDecodeEligibility.WhyNot(model, options) is null ? new FusedLlamaDecoder((LlamaForCausalLM)model, batch, promptLength, capacity) : null;
+    // Several chunks of rows per worker, so a worker the OS preempts (a busy machine) holds up a small share of a
+    // step instead of half of it: whoever is running takes the next chunk.
+    const int ChunksPerWorker = 4;
 
-    FusedLlamaDecoder(LlamaForCausalLM model, int batch, int promptLength, int capacity)
+    /// <summary>A decoder for this generation, or null where the torch path must run.</summary>
+    /// <param name="threads">workers to use; torch's configured thread count unless a test asks for more.</param>
+    public static FusedLlamaDecoder? TryCreate(CausalLanguageModel model, GenerationOptions options, int batch, int promptLength, int capacity,
+        int? threads = null) =>
+        FusedDecodeEligibility.WhyNot(model, options) is null
+            ? new FusedLlamaDecoder((LlamaForCausalLM)model, batch, promptLength, capacity, threads ?? torch.get_num_threads())
+            : null;
+
+    FusedLlamaDecoder(LlamaForCausalLM model, int batch, int promptLength, int capacity, int threads)
     {
         _config = model.Config;
         _batch = batch;
@@ -45,9 +56,13 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         _kvDim = _config.KeyValueHeads * _config.HeadDim;
         _vocab = _config.VocabSize;
         _eps = (float)_config.RmsNormEps;
-        _threads = Math.Clamp(torch.get_num_threads(), 1, Environment.ProcessorCount);
-        _rowsPerWorker = (batch + Math.Min(_threads, batch) - 1) / Math.Min(_threads, batch);
-        _workers = (batch + _rowsPerWorker - 1) / _rowsPerWorker;
+        _threads = Math.Clamp(threads, 1, Environment.ProcessorCount);
+        _workers = Math.Min(_threads, batch);
+        int chunks = _workers == 1 ? 1 : Math.Min(batch, _workers * ChunksPerWorker);
+        _decodeChunkRows = (batch + chunks - 1) / chunks;
+        int scratchRows = Math.Max(promptLength, _decodeChunkRows);
+        // As many whole prompts per chunk as fit the scratch, so short prompts still make multi-row matmuls.
+        _prefillChunkRows = Math.Clamp(scratchRows / promptLength, 1, _decodeChunkRows);
         _weights = new LlamaWeightViews(model);
 
         long cacheSize = (long)_config.NumHiddenLayers * batch * _kvDim * _capacity;
@@ -55,8 +70,8 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         _values = new PinnedBuffer<float>(cacheSize);
         _tokens = new PinnedBuffer<int>((long)batch * promptLength);
         _firstReal = new int[batch];
-        int scratchRows = Math.Max(promptLength, _rowsPerWorker);
         _scratch = Enumerable.Range(0, _workers).Select(_ => new WorkerScratch(scratchRows, _config, _capacity)).ToArray();
+        _idleScratch = new ConcurrentBag<WorkerScratch>(_scratch);
         _logits = empty([batch, _vocab], ScalarType.Float32).DetachFromDisposeScope();
         fixed (byte* data = _logits.bytes) _logitsData = (float*)data;
     }
@@ -74,14 +89,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
             for (int t = 0; t < _promptLength; t++)
                 ids[b * _promptLength + t] = CheckToken(t < _firstReal[b] ? padTokenId : prompt[t - _firstReal[b]]);
         }
-        // As many whole rows per pass as fit a worker's scratch, so short prompts still make multi-row matmuls.
-        int rowsPerPass = Math.Clamp(_scratch[0].Rows / _promptLength, 1, _rowsPerWorker);
-        RunWorkers(w =>
-        {
-            int end = Math.Min(_batch, (w + 1) * _rowsPerWorker);
-            for (int b = w * _rowsPerWorker; b < end; b += rowsPerPass)
-                Forward(_scratch[w], b, Math.Min(rowsPerPass, end - b), 0, _promptLength, ids + b * _promptLength);
-        });
+        RunChunks(_prefillChunkRows, (scratch, first, count) => Forward(scratch, first, count, 0, _promptLength, ids + first * _promptLength));
         _length = _promptLength;
         return _logits;
     }
@@ -96,11 +104,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         int* ids = _tokens.Pointer;
         for (int b = 0; b < _batch; b++) ids[b] = CheckToken(source[b]);
         int index = _length;
-        RunWorkers(w =>
-        {
-            int first = w * _rowsPerWorker;
-            Forward(_scratch[w], first, Math.Min(_rowsPerWorker, _batch - first), index, 1, ids + first);
-        });
+        RunChunks(_decodeChunkRows, (scratch, first, count) => Forward(scratch, first, count, index, 1, ids + first));
         _length++;
         return _logits;
     }
@@ -109,10 +113,24 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         ? (int)id
         : throw new ArgumentOutOfRangeException(nameof(id), id, $"token id outside the vocabulary of {_vocab}");
 
-    void RunWorkers(Action<int> work)
+    /// <summary>Runs the batch in chunks of rows; each running worker holds one scratch for all the chunks it takes.</summary>
+    void RunChunks(int rowsPerChunk, Action<WorkerScratch, int, int> work)
     {
-        if (_workers == 1) work(0);
-        else Parallel.For(0, _workers, new ParallelOptions { MaxDegreeOfParallelism = _workers }, work);
+        int chunks = (_batch + rowsPerChunk - 1) / rowsPerChunk;
+        if (_workers == 1 || chunks == 1)
+        {
+            for (int first = 0; first < _batch; first += rowsPerChunk) work(_scratch[0], first, Math.Min(rowsPerChunk, _batch - first));
+            return;
+        }
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _workers },
+            () => _idleScratch.TryTake(out var scratch) ? scratch : throw new InvalidOperationException("more workers than scratch buffers"),
+            (chunk, _, scratch) =>
+            {
+                int first = chunk * rowsPerChunk;
+                work(scratch, first, Math.Min(rowsPerChunk, _batch - first));
+                return scratch;
+            },
+            _idleScratch.Add);
     }
 
     /// <summary>

@@ -16,8 +16,6 @@ internal sealed unsafe class WorkerScratch(int rows, LlamaConfig config, int cap
     readonly PinnedBuffer<float> _up = new((long)rows * config.IntermediateSize);
     readonly PinnedBuffer<float> _scores = new(capacity);
 
-    public int Rows => rows;
-
     /// <summary>The residual stream, [rows, hidden].</summary>
     public float* Hidden => _hidden.Pointer;
 
