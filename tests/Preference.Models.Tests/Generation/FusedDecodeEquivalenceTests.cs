@@ -45,6 +45,15 @@ public sealed class FusedDecodeEquivalenceTests
     }
 
     [Fact]
+    public void A_batched_generation_leaves_torchs_thread_count_as_it_found_it()
+    {
+        using var model = FusedDecodeConfigs.Model("gqa, half-split rotary, untied");
+        int before = torch.get_num_threads();
+        using var output = BatchGenerator.Generate(model, MixedPrompts, new GenerationOptions { MaxNewTokens = 4, Temperature = 0, PadTokenId = 0 });
+        Assert.Equal(before, torch.get_num_threads());
+    }
+
+    [Fact]
     public void Fused_logits_reproduce_llama2c_reference_logits()
     {
         using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);

@@ -29,6 +29,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
     readonly ConcurrentBag<WorkerScratch> _idleScratch;
     readonly Tensor _logits;
     readonly float* _logitsData;
+    readonly int _torchThreadsBefore;
     int _length;
 
     // Several chunks of rows per worker, so a worker the OS preempts (a busy machine) holds up a small share of a
@@ -72,6 +73,11 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         _firstReal = new int[batch];
         _scratch = Enumerable.Range(0, _workers).Select(_ => new WorkerScratch(scratchRows, _config, _capacity)).ToArray();
         _idleScratch = new ConcurrentBag<WorkerScratch>(_scratch);
+        // libtorch's OpenMP threads spin for a while after every parallel op; between sampling steps they would take
+        // the cores these workers need (measured: 2 threads 4x slower than 1). The sampler's ops on [B, V] are small,
+        // so this thread runs them on one thread while the workers exist, and gets its setting back on Dispose.
+        _torchThreadsBefore = torch.get_num_threads();
+        if (_workers > 1) torch.set_num_threads(1);
         _logits = empty([batch, _vocab], ScalarType.Float32).DetachFromDisposeScope();
         fixed (byte* data = _logits.bytes) _logitsData = (float*)data;
     }
@@ -210,6 +216,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
 
     public void Dispose()
     {
+        if (_workers > 1) torch.set_num_threads(_torchThreadsBefore);
         _logits.Dispose();
         _weights.Dispose();
     }
