@@ -45,6 +45,15 @@ public sealed class FusedDecodeEquivalenceTests
     }
 
     [Fact]
+    public void A_long_single_prompt_splits_its_matmuls_across_workers_and_gives_the_same_logits()
+    {
+        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        // 160 positions x 64 x 172 is past the size at which one matmul is split over output slices.
+        var prompt = Prompt([1, .. Enumerable.Range(0, 159).Select(i => 3 + i * 7 % 500)]);
+        AssertStepLogitsMatchTorch(model, [prompt], steps: 3, threads: 2);
+    }
+
+    [Fact]
     public void A_batched_generation_leaves_torchs_thread_count_as_it_found_it()
     {
         using var model = FusedDecodeConfigs.Model("gqa, half-split rotary, untied");

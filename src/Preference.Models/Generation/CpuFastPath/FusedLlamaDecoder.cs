@@ -77,7 +77,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         // the cores these workers need (measured: 2 threads 4x slower than 1). The sampler's ops on [B, V] are small,
         // so this thread runs them on one thread while the workers exist, and gets its setting back on Dispose.
         _torchThreadsBefore = torch.get_num_threads();
-        if (_workers > 1) torch.set_num_threads(1);
+        if (_threads > 1) torch.set_num_threads(1);
         _logits = empty([batch, _vocab], ScalarType.Float32).DetachFromDisposeScope();
         fixed (byte* data = _logits.bytes) _logitsData = (float*)data;
     }
@@ -216,7 +216,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
 
     public void Dispose()
     {
-        if (_workers > 1) torch.set_num_threads(_torchThreadsBefore);
+        if (_threads > 1) torch.set_num_threads(_torchThreadsBefore);
         _logits.Dispose();
         _weights.Dispose();
     }

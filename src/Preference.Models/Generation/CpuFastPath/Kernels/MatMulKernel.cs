@@ -25,8 +25,9 @@ internal static unsafe class MatMulKernel
             Multiply(x, rows, inDim, w, bias, outDim, y, 0, outDim);
             return;
         }
-        // Slices a multiple of 8 wide so the workers never write the same cache line of y.
-        int slice = (outDim / threads + 7) & ~7;
+        // Several slices per worker, so a preempted worker holds up little; each a multiple of 8 wide so the workers
+        // never write the same cache line of y.
+        int slice = (outDim / (threads * 4) + 7) & ~7;
         int slices = (outDim + slice - 1) / slice;
         Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = threads },
             s => Multiply(x, rows, inDim, w, bias, outDim, y, s * slice, Math.Min(outDim, (s + 1) * slice)));
