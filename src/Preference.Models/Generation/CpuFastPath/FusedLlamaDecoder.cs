@@ -39,10 +39,15 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
     /// <summary>A decoder for this generation, or null where the torch path must run.</summary>
     /// <param name="threads">workers to use; torch's configured thread count unless a test asks for more.</param>
     public static FusedLlamaDecoder? TryCreate(CausalLanguageModel model, GenerationOptions options, int batch, int promptLength, int capacity,
-        int? threads = null) =>
-        FusedDecodeEligibility.WhyNot(model, options) is null
-            ? new FusedLlamaDecoder((LlamaForCausalLM)model, batch, promptLength, capacity, threads ?? torch.get_num_threads())
-            : null;
+        int? threads = null)
+    {
+        if (FusedDecodeEligibility.WhyNot(model, options) is not null) return null;
+        var config = ((LlamaForCausalLM)model).Config;
+        // A cache larger than one array can hold stays with the torch path, which has no such limit.
+        long cacheFloats = (long)config.NumHiddenLayers * batch * config.KeyValueHeads * config.HeadDim * (capacity + AttentionKernel.Block);
+        if (cacheFloats > Array.MaxLength) return null;
+        return new FusedLlamaDecoder((LlamaForCausalLM)model, batch, promptLength, capacity, threads ?? torch.get_num_threads());
+    }
 
     FusedLlamaDecoder(LlamaForCausalLM model, int batch, int promptLength, int capacity, int threads)
     {
