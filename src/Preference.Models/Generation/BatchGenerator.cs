@@ -1,4 +1,5 @@
 using Preference.Models.Decoding;
+using Preference.Models.Generation.CpuFastPath;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,11 +49,13 @@ public static class BatchGenerator
             var sampler = new TokenSampler(options, generator);
             var generatedOnCpu = options.Watcher is null ? null : Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
 
-            using var cache = options.UseKvCache ? model.CreateCache(batch, promptLength + maxNew) : null;
+            // The fused CPU kernel, where it applies, replaces only the forward passes; sampling below is shared.
+            using var fused = FusedLlamaDecoder.TryCreate(model, options, batch, promptLength, promptLength + maxNew);
+            using var cache = options.UseKvCache && fused is null ? model.CreateCache(batch, promptLength + maxNew) : null;
             var positions = hasPadding
                 ? (promptMask.sum([1L], keepdim: true) - 1)
                 : full([batch, 1], promptLength - 1, ScalarType.Int64, device);
-            var logits = Prefill(model, promptIds, promptMask, hasPadding, cache);
+            var logits = fused?.Prefill(prompts, options.PadTokenId) ?? Prefill(model, promptIds, promptMask, hasPadding, cache);
 
             int steps = 0;
             for (int step = 0; step < maxNew; step++)
@@ -76,6 +79,11 @@ public static class BatchGenerator
                 if (step == maxNew - 1) break;
                 if (step % FinishedCheckInterval == FinishedCheckInterval - 1 && finished.all().item<bool>()) break;
 
+                if (fused is not null)
+                {
+                    logits = fused.Decode(token);
+                    continue;
+                }
                 positions.add_(1);
                 Tensor next;
                 if (cache is not null)

@@ -28,6 +28,13 @@ public sealed record GenerationOptions
     public bool UseKvCache { get; init; } = true;
 
     /// <summary>
+    /// Run LLaMA-family models on the CPU in float32 through the fused decode kernel (default) instead of one libtorch
+    /// call per operation; the tokens, log-probs and masks are the same. Other models, devices, dtypes and active LoRA
+    /// adapters always use the torch path. Off is for comparing the two.
+    /// </summary>
+    public bool UseFusedCpuKernel { get; init; } = true;
+
+    /// <summary>
     /// Optional watcher told of each new token on the CPU (stop strings, streaming to a console); it costs a copy of
     /// the new tokens from the device per step, so it is only used when given.
     /// </summary>
