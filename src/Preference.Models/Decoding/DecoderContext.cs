@@ -42,7 +42,7 @@ public sealed class DecoderContext
         var causal = keyIndex.le(queryIndex);                                    // [T, S]
         var allowed = causal.unsqueeze(0) & mask.to(ScalarType.Bool).unsqueeze(1); // [B, T, S]
         allowed = allowed | keyIndex.eq(queryIndex).unsqueeze(0);
-        var bias = zeros(allowed.shape, dtype, device).masked_fill(allowed.logical_not(), float.NegativeInfinity);
+        var bias = zeros(allowed.shape, dtype, device).masked_fill(allowed.logical_not(), MaskValues.NegativeInfinity);
         return new DecoderContext { PositionIds = positions, AttentionBias = bias.unsqueeze(1), Cache = cache };
     }
 }

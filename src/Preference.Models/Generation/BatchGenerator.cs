@@ -38,7 +38,7 @@ public static class BatchGenerator
             // Additive bias over every position the batch will reach: -inf on prompt padding, 0 elsewhere.
             var keyBias = hasPadding
                 ? zeros([batch, promptLength + maxNew], model.DType, device)
-                    .index_put_(float.NegativeInfinity, cat([promptMask.eq(0), zeros([batch, maxNew], ScalarType.Bool, device)], 1))
+                    .index_put_(MaskValues.NegativeInfinity, cat([promptMask.eq(0), zeros([batch, maxNew], ScalarType.Bool, device)], 1))
                 : null;
             var completionIds = full([batch, maxNew], options.PadTokenId, ScalarType.Int64, device);
             var completionLogProbs = zeros([batch, maxNew], ScalarType.Float32, device);

@@ -1,3 +1,4 @@
+using Preference.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public sealed class TokenSampler(GenerationOptions options, torch.Generator? gen
         if (options.TopK > 0 && options.TopK < logits.shape[^1])
         {
             var kth = filtered.topk(options.TopK, -1).values.narrow(-1, options.TopK - 1, 1);
-            filtered = filtered.masked_fill(filtered.lt(kth), float.NegativeInfinity);
+            filtered = filtered.masked_fill(filtered.lt(kth), MaskValues.NegativeInfinity);
         }
         if (options.TopP < 1.0)
         {
@@ -33,7 +34,7 @@ public sealed class TokenSampler(GenerationOptions options, torch.Generator? gen
             var probabilities = sorted.softmax(-1);
             // Drop a token when the tokens ranked above it already reach p; the most likely token always stays.
             var drop = (probabilities.cumsum(-1) - probabilities).gt(options.TopP);
-            filtered = filtered.scatter(-1, order, sorted.masked_fill(drop, float.NegativeInfinity));
+            filtered = filtered.scatter(-1, order, sorted.masked_fill(drop, MaskValues.NegativeInfinity));
         }
         // Inverse-CDF sampling: one uniform draw per row located in the cumulative distribution. On the CPU this is
         // several times cheaper than multinomial for a batch, and just as exact.

@@ -72,6 +72,13 @@ public sealed class RotaryEmbedding : nn.Module
         return dtype == ScalarType.Float32 ? new RotaryTables(cos, sin, null) : new RotaryTables(cos.to(dtype), sin.to(dtype), null);
     }
 
+    /// <summary>The float32 [maxPositions, headDim/2] cos and sin tables, on <paramref name="device"/> (fused kernels read them).</summary>
+    internal (Tensor Cos, Tensor Sin) TablesOn(Device device)
+    {
+        _tables.FollowDevice(device);
+        return (_tables.Cos, _tables.Sin);
+    }
+
     /// <summary>Rotates [B, heads, T, headDim] queries or keys.</summary>
     public Tensor Apply(Tensor x, RotaryTables tables)
     {

@@ -18,7 +18,8 @@ internal sealed unsafe class LlamaWeightViews : IDisposable
         var c = model.Config;
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         var rotary = model.modules().OfType<RotaryEmbedding>().Single();
-        var buffers = new Dictionary<string, Tensor> { ["cos"] = rotary.get_buffer("cos")!, ["sin"] = rotary.get_buffer("sin")! };
+        var (cos, sin) = rotary.TablesOn(CPU);
+        var buffers = new Dictionary<string, Tensor> { ["cos"] = cos, ["sin"] = sin };
         long dim = c.HiddenSize, q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.KeyValueHeads * c.HeadDim;
 
         float* Weight(string name, params long[] shape) => Address(parameters, name, shape);
@@ -54,7 +55,7 @@ internal sealed unsafe class LlamaWeightViews : IDisposable
     public float* Embedding { get; }
     public float* FinalNorm { get; }
     public float* LanguageModelHead { get; }
-    /// <summary>[maxPositions, headDim/2] rotary tables, the model's own buffers (scaling already applied).</summary>
+    /// <summary>[maxPositions, headDim/2] rotary tables, the model's own (scaling already applied).</summary>
     public float* Cos { get; }
     public float* Sin { get; }
     public LayerWeights[] Layers { get; }
