@@ -15,7 +15,7 @@ public class ModelMoveTests
         model.to(ScalarType.Float32);
         model.to(torch.CPU);
 
-        AssertReferenceLogits(model);
+        ReferenceLogits.AssertMatch(model);
     }
 
     [Fact]
@@ -23,21 +23,6 @@ public class ModelMoveTests
     {
         using var loaded = ModelLoader.Load(SharedData.Stories260K, new ModelLoadOptions { Device = torch.CPU }).Model;
 
-        AssertReferenceLogits(loaded);
-    }
-
-    static void AssertReferenceLogits(CausalLanguageModel model)
-    {
-        model.eval();
-        var inputs = new long[] { 1 }.Concat(SharedData.ReferenceGreedyTokens.Take(3).Select(t => (long)t)).ToArray();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var logits = model.Forward(tensor(inputs).unsqueeze(0))[0];
-        for (int position = 0; position < SharedData.ReferenceLogits.Length; position++)
-        {
-            var ours = logits[position].data<float>().ToArray();
-            var maxError = ours.Zip(SharedData.ReferenceLogits[position], (a, b) => Math.Abs(a - b)).Max();
-            Assert.True(maxError < 1e-4, $"position {position}: max |error| {maxError}");
-        }
+        ReferenceLogits.AssertMatch(loaded);
     }
 }
