@@ -1,4 +1,5 @@
 using Preference.Models;
+using Preference.Models.Decoding;
 using Preference.Models.Generation;
 using Preference.Training.Ppo;
 using static TorchSharp.torch;
@@ -25,8 +26,11 @@ public static class ReferenceMetrics
         long context = samples.PromptIds.shape[1];
         var mask = samples.CompletionMask.to(ScalarType.Float32);
         var policyLogProbs = ResponseLogProbs.Compute(policy, sequences, attention, context, temperature).LogProbs;
-        var referenceLogProbs = ResponseLogProbs.Compute(reference, sequences, attention, context, temperature).LogProbs;
-        var referenceRaw = ResponseLogProbs.Compute(reference, sequences, attention, context, 1.0).LogProbs;
+        // One pass through the reference's layers serves both temperatures; only the output projection differs.
+        var referenceHidden = reference.HiddenStates(sequences,
+            DecoderContext.FromAttentionMask(attention, sequences.shape[1], null, reference.DType));
+        var referenceLogProbs = ResponseLogProbs.FromHidden(reference, referenceHidden, sequences, context, temperature).LogProbs;
+        var referenceRaw = ResponseLogProbs.FromHidden(reference, referenceHidden, sequences, context, 1.0).LogProbs;
         var sums = stack([SequenceKl.PerSample(policyLogProbs, referenceLogProbs, mask).sum(), -(referenceRaw * mask).sum(), mask.sum()])
             .cpu().to(ScalarType.Float64).data<double>().ToArray();
         return new ReferenceSums(sums[0], sums[1], (long)sums[2], (int)samples.CompletionIds.shape[0]);
