@@ -20,7 +20,7 @@ public sealed class PpoModels : IDisposable
     /// <summary>Full fine-tuning: <paramref name="reference"/> is a separate copy, frozen here.</summary>
     public PpoModels(CausalLanguageModel policy, CausalLanguageModel reference, ScoredLanguageModel value, ModelTokenizer tokenizer)
     {
-        if (ReferenceEquals(policy, reference)) throw new ArgumentException("the reference must be a separate copy of the policy (or use WithLora)", nameof(reference));
+        if (ReferenceEquals(policy, reference)) throw new ArgumentException("the reference must be a separate copy of the policy (with LoRA, set PpoConfig.Lora and leave the reference unset)", nameof(reference));
         if (policy.Shape.VocabSize != reference.Shape.VocabSize)
             throw new ArgumentException($"policy vocabulary ({policy.Shape.VocabSize}) and reference vocabulary ({reference.Shape.VocabSize}) differ");
         Policy = policy;
@@ -48,14 +48,6 @@ public sealed class PpoModels : IDisposable
         Policy.eval();
         Value.eval();
     }
-
-    /// <summary>
-    /// LoRA: puts adapters on <paramref name="policy"/> (freezing its base weights) and uses those base weights,
-    /// adapters off, as the reference. Dropout is switched off as TRL does for every PPO model: with it, the rollout's
-    /// log-probs and the update's would come from different networks and the ratio would not start at 1.
-    /// </summary>
-    public static PpoModels WithLora(CausalLanguageModel policy, ScoredLanguageModel value, ModelTokenizer tokenizer, LoraConfig lora) =>
-        new(policy, value, tokenizer, ApplyAdapters(policy, lora));
 
     static LoraConfig ApplyAdapters(CausalLanguageModel policy, LoraConfig lora)
     {
