@@ -118,13 +118,13 @@ sealed record ComparisonOptions
 
     public static ComparisonOptions Parse(string[] args)
     {
+        if (args.Length % 2 != 0) throw new ArgumentException($"option '{args[^1]}' has no value");
         var values = new Dictionary<string, string>();
-        for (int i = 0; i + 1 < args.Length; i += 2)
+        for (int i = 0; i < args.Length; i += 2)
         {
             if (!args[i].StartsWith("--")) throw new ArgumentException($"expected an option, got '{args[i]}'");
             values[args[i][2..]] = args[i + 1];
         }
-        if (args.Length % 2 != 0) throw new ArgumentException($"option '{args[^1]}' has no value");
         int Int(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v) : fallback;
         return new ComparisonOptions
         {

@@ -34,11 +34,11 @@ public static partial class GroundingFeatures
         var sourceBigrams = Grams(source, 2).ToHashSet();
         var bigrams = Grams(words, 2);
         features[1] = Precision(bigrams, sourceBigrams);
-        features[2] = Precision(Grams(words, 3), Grams(source, 3).ToHashSet());
+        var trigrams = Grams(words, 3);
+        features[2] = Precision(trigrams, Grams(source, 3).ToHashSet());
         int supported = bigrams.Count(sourceBigrams.Contains);
         features[3] = MathF.Log(1 + bigrams.Count - supported);
         features[4] = MathF.Log(1 + supported);
-        var trigrams = Grams(words, 3);
         features[5] = trigrams.Count == 0 ? 0 : (trigrams.Count - trigrams.Distinct().Count()) / (float)trigrams.Count;
         features[6] = MathF.Log(1 + words.Count);
         features[7] = completion.TrimEnd() is [.., '.' or '!' or '?' or '"' or '\''] ? 1 : 0;
