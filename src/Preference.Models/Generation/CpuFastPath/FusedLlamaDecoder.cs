@@ -81,10 +81,11 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         // libtorch's OpenMP threads spin for a while after every parallel op; between sampling steps they would take
         // the cores these workers need (measured: 2 threads 4x slower than 1). The sampler's ops on [B, V] are small,
         // so this thread runs them on one thread while the workers exist, and gets its setting back on Dispose.
-        _torchThreadsBefore = torch.get_num_threads();
-        if (_threads > 1) torch.set_num_threads(1);
         _logits = empty([batch, _vocab], ScalarType.Float32).DetachFromDisposeScope();
         fixed (byte* data = _logits.bytes) _logitsData = (float*)data;
+        // Last, so a constructor that fails earlier never leaves the setting changed.
+        _torchThreadsBefore = torch.get_num_threads();
+        if (_threads > 1) torch.set_num_threads(1);
     }
 
     /// <summary>Runs the left-padded prompts through the model, filling the cache; returns [B, V] next-token logits.</summary>
