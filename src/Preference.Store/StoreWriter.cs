@@ -1,52 +1,46 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 using LiteDB;
 
 namespace Preference.Store;
 
 /// <summary>
-/// The single writer of the database. Write operations queue here and a dedicated thread commits them in groups:
-/// one LiteDB transaction per group, then every caller in it is acknowledged. A commit writes the pages to the
-/// operating system before the acknowledgement, so an acknowledged write survives the process being killed;
-/// grouping keeps that cheap under load.
+/// The single writer of the database. Write operations queue here and one loop commits them in groups: one LiteDB
+/// transaction per group, then every caller in it is acknowledged. A commit writes the pages to the operating
+/// system before the acknowledgement, so an acknowledged write survives the process being killed; grouping keeps
+/// that cheap under load. The loop waits for work asynchronously rather than on a dedicated thread: a blocked
+/// collection's take spins before it sleeps, and on a two-core server that spinning took a tenth of the CPU the
+/// requests needed. Each group still commits synchronously on one thread, which LiteDB's per-thread transactions need.
 /// </summary>
 public sealed class StoreWriter : IDisposable
 {
     private const int MaxBatch = 256;
     private readonly LiteDatabase _database;
-    private readonly BlockingCollection<IWriteOperation> _queue = new();
-    private readonly Thread _thread;
+    private readonly Channel<IWriteOperation> _queue =
+        Channel.CreateUnbounded<IWriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
 
     public StoreWriter(LiteDatabase database)
     {
         _database = database;
-        _thread = new Thread(Run) { IsBackground = true, Name = "preference-store-writer" };
-        _thread.Start();
+        _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Runs <paramref name="operation"/> inside a committed transaction; completes once it is durable.</summary>
     public Task<T> WriteAsync<T>(Func<T> operation)
     {
         var op = new WriteOperation<T>(operation);
-        try
-        {
-            _queue.Add(op);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ObjectDisposedException(nameof(StoreWriter), "the store is shutting down");
-        }
+        if (!_queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(StoreWriter), "the store is shutting down");
         return op.Completion.Task;
     }
 
     public Task WriteAsync(Action operation) => WriteAsync(() => { operation(); return true; });
 
-    private void Run()
+    private async Task RunAsync()
     {
         var batch = new List<IWriteOperation>(MaxBatch);
-        foreach (var first in _queue.GetConsumingEnumerable())
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
             CommitBatch(batch);
             batch.Clear();
         }
@@ -77,9 +71,8 @@ public sealed class StoreWriter : IDisposable
     /// <summary>Stops accepting writes and waits for everything queued to commit.</summary>
     public void Dispose()
     {
-        _queue.CompleteAdding();
-        _thread.Join();
-        _queue.Dispose();
+        _queue.Writer.TryComplete();
+        _loop.GetAwaiter().GetResult();
     }
 
     private interface IWriteOperation

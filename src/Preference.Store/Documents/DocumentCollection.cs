@@ -34,6 +34,13 @@ public sealed class DocumentCollection<T> where T : class
     public IEnumerable<T> FindBy(string field, BsonValue value) =>
         _collection.Find(Query.EQ(field, value)).Select(FromDocument);
 
+    /// <summary>
+    /// Records whose ids lie between <paramref name="fromId"/> and <paramref name="toId"/> (inclusive), in id order,
+    /// at most <paramref name="limit"/>: one query for many neighbours (see <see cref="SortableId"/>).
+    /// </summary>
+    public IEnumerable<T> Range(string fromId, string toId, int limit) =>
+        _collection.Find(Query.Between("_id", fromId, toId), 0, limit).Select(FromDocument);
+
     public int CountBy(string field, BsonValue value) => _collection.Count(Query.EQ(field, value));
 
     public IEnumerable<T> All() => _collection.FindAll().Select(FromDocument);
@@ -44,6 +51,9 @@ public sealed class DocumentCollection<T> where T : class
     public void Upsert(T item) => _collection.Upsert(ToDocument(item));
 
     public void Insert(IEnumerable<T> items) => _collection.InsertBulk(items.Select(ToDocument));
+
+    /// <summary>Insert a record whose id is new; fails on an existing id (cheaper than <see cref="Upsert"/>, which looks first).</summary>
+    public void Insert(T item) => _collection.Insert(ToDocument(item));
 
     public bool Delete(string id) => _collection.Delete(id);
 

@@ -1,4 +1,5 @@
 using Preference.Core.Domain;
+using Preference.Store.Documents;
 using Preference.Store.Errors;
 
 namespace Preference.Store.Queue;
@@ -10,6 +11,8 @@ namespace Preference.Store.Queue;
 /// </summary>
 public sealed class CampaignQueue
 {
+    // How many tasks' prompts and completions one read brings in (see LoadContentAhead).
+    private const int ContentReadAhead = 32;
     private readonly object _lock = new();
     private readonly PreferenceCollections _collections;
     private readonly StoreWriter _writer;
@@ -212,7 +215,7 @@ public sealed class CampaignQueue
         {
             // The annotation alone marks the assignment submitted (loading replays annotations over reservations),
             // so one document per submission is written.
-            await _writer.WriteAsync(() => _collections.Annotations.Upsert(annotation));
+            await _writer.WriteAsync(() => _collections.Annotations.Insert(annotation));
         }
         catch
         {
@@ -336,7 +339,7 @@ public sealed class CampaignQueue
 
     private TaskOffer Offer(TaskState state, Assignment assignment)
     {
-        var content = state.Content ??= LoadContent(state.Task);
+        var content = state.Content ?? LoadContentAhead(state);
         return new TaskOffer
         {
             TaskId = state.Task.Id,
@@ -348,12 +351,64 @@ public sealed class CampaignQueue
         };
     }
 
+    /// <summary>
+    /// Reads what <paramref name="first"/> shows, and what the open tasks queued right behind it show, in one range
+    /// query per collection: a LiteDB query costs about as much for one document as for a few dozen neighbours, and
+    /// an import gives consecutive tasks neighbouring ids (<see cref="SortableId"/>). Tasks whose records are not
+    /// neighbours (older stores, interleaved imports) are read one by one when offered.
+    /// </summary>
+    private TaskContent LoadContentAhead(TaskState first)
+    {
+        List<TaskState> window = [first];
+        lock (_lock)
+        {
+            if (first.Content is { } loaded) return loaded;
+            if (_open.Contains(first))
+                window.AddRange(_open.GetViewBetween(first, _open.Max!).Skip(1)
+                    .Where(t => t.Content is null && Math.Abs(t.Task.Sequence - first.Task.Sequence) < 2 * ContentReadAhead)
+                    .Take(ContentReadAhead - 1));
+        }
+        var promptIds = window.Select(t => t.Task.PromptId).ToList();
+        var completionIds = window.SelectMany(t => t.Task.CompletionIds).ToList();
+        var prompts = ReadNeighbours(_collections.Prompts, promptIds, p => p.Id);
+        var completions = ReadNeighbours(_collections.Completions, completionIds, c => c.Id);
+
+        var contents = new List<(TaskState State, TaskContent Content)>();
+        foreach (var state in window)
+        {
+            var task = state.Task;
+            if (!prompts.TryGetValue(task.PromptId, out var prompt) || !task.CompletionIds.All(completions.ContainsKey))
+            {
+                if (state != first) continue;
+                contents.Add((state, LoadContent(task)));
+                continue;
+            }
+            contents.Add((state, new TaskContent(prompt, task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
+        }
+        lock (_lock)
+        {
+            // A task may have closed while its content was read; a closed task keeps none.
+            foreach (var (state, content) in contents)
+                if (state.Content is null && state.Submitted.Count < Campaign.Overlap) state.Content = content;
+        }
+        return first.Content ?? contents[0].Content;
+    }
+
+    private static Dictionary<string, T> ReadNeighbours<T>(DocumentCollection<T> collection, List<string> ids, Func<T, string> idOf) where T : class
+    {
+        string from = ids.Min(StringComparer.Ordinal)!, to = ids.Max(StringComparer.Ordinal)!;
+        // Room for records between them that belong to no task here (more completions than k, another import).
+        return collection.Range(from, to, limit: 4 * ids.Count).ToDictionary(idOf);
+    }
+
     private TaskContent LoadContent(AnnotationTask task)
     {
         var prompt = _collections.Prompts.Get(task.PromptId) ?? throw new InvalidDataException($"prompt '{task.PromptId}' is missing");
         var completions = task.CompletionIds
             .Select(id => _collections.Completions.Get(id) ?? throw new InvalidDataException($"completion '{id}' is missing"))
-            .ToDictionary(c => c.Id, c => new ShownCompletion(c.Id, c.Text, c.Messages));
+            .ToDictionary(c => c.Id, Shown);
         return new TaskContent(prompt, completions);
     }
+
+    private static ShownCompletion Shown(Completion completion) => new(completion.Id, completion.Text, completion.Messages);
 }

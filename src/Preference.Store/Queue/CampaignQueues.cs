@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Preference.Core.Datasets;
 using Preference.Core.Domain;
+using Preference.Store.Documents;
 using Preference.Store.Errors;
 using Preference.Store.Identity;
 
@@ -69,14 +70,14 @@ public sealed class CampaignQueues
         var now = _time.GetUtcNow();
         foreach (var item in items)
         {
-            var promptId = Guid.CreateVersion7().ToString("N");
+            var promptId = SortableId.New();
             prompts.Add(new Prompt { Id = promptId, Text = item.PromptText, Messages = item.PromptMessages, Source = source, CreatedAt = now });
             var ids = new List<string>();
             foreach (var c in item.Completions)
             {
                 var completion = new Completion
                 {
-                    Id = Guid.CreateVersion7().ToString("N"),
+                    Id = SortableId.New(),
                     PromptId = promptId,
                     Text = c.Text,
                     Messages = c.Messages,
@@ -88,7 +89,7 @@ public sealed class CampaignQueues
             }
             tasks.Add(new AnnotationTask
             {
-                Id = Guid.CreateVersion7().ToString("N"),
+                Id = SortableId.New(),
                 CampaignId = campaignId,
                 PromptId = promptId,
                 CompletionIds = ids.Take(k).ToList(),
