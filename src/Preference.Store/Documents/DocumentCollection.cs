@@ -32,16 +32,20 @@ public sealed class DocumentCollection<T> where T : class
 
     /// <summary>Records whose indexed <paramref name="field"/> equals <paramref name="value"/>.</summary>
     public IEnumerable<T> FindBy(string field, BsonValue value) =>
-        _collection.Find(Query.EQ(field, value)).Select(FromDocument);
+        _collection.Find(FieldEquals(field, value)).Select(FromDocument);
 
     /// <summary>
     /// Records whose ids lie between <paramref name="fromId"/> and <paramref name="toId"/> (inclusive), in id order,
     /// at most <paramref name="limit"/>: one query for many neighbours (see <see cref="SortableId"/>).
     /// </summary>
     public IEnumerable<T> Range(string fromId, string toId, int limit) =>
-        _collection.Find(Query.Between("_id", fromId, toId), 0, limit).Select(FromDocument);
+        _collection.Find(BsonExpression.Create("_id BETWEEN @0 AND @1", fromId, toId), 0, limit).Select(FromDocument);
 
-    public int CountBy(string field, BsonValue value) => _collection.Count(Query.EQ(field, value));
+    public int CountBy(string field, BsonValue value) => _collection.Count(FieldEquals(field, value));
+
+    // Values travel as parameters: LiteDB caches a compiled expression by its text, and Query.EQ/Between write the
+    // value into the text, so every call compiled a new delegate (under load, most of the server's CPU and finalizers).
+    private static BsonExpression FieldEquals(string field, BsonValue value) => BsonExpression.Create($"$.{field} = @0", value);
 
     public IEnumerable<T> All() => _collection.FindAll().Select(FromDocument);
 

@@ -1,0 +1,95 @@
+using Preference.Core.Domain;
+using Preference.Core.Rankings;
+using Preference.Store.Documents;
+using Preference.Store.Queue;
+
+namespace Preference.Store.Tests;
+
+/// <summary>What an offer shows: the queue reads prompts and completions ahead in range queries, so every task must still show its own.</summary>
+public class TaskContentTests
+{
+    private static Submission RankAsShown(TaskOffer offer) => new()
+    {
+        TaskId = offer.TaskId, Ranking = Ranking.Strict(offer.Completions.Select(c => c.Id).ToArray()),
+    };
+
+    private static async Task<List<TaskOffer>> TakeAllAsync(CampaignQueue queue, Annotator annotator)
+    {
+        var offers = new List<TaskOffer>();
+        while (await queue.NextAsync(annotator.Id) is { } offer)
+        {
+            offers.Add(offer);
+            await queue.SubmitAsync(annotator, RankAsShown(offer));
+        }
+        return offers;
+    }
+
+    private static void AssertShowsItsOwnContent(TaskOffer offer)
+    {
+        var index = offer.Prompt.Text!["prompt ".Length..];
+        Assert.All(offer.Completions, c => Assert.StartsWith($"answer {index}.", c.Text));
+        Assert.Equal(offer.Completions.Count, offer.Completions.Select(c => c.Text).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Every_offer_shows_its_own_prompt_and_completions_across_many_read_ahead_windows()
+    {
+        using var test = new TestStore();
+        var campaign = await test.CampaignWithTasksAsync(100, k: 3);
+        var alice = await test.AnnotatorAsync("alice");
+
+        var offers = await TakeAllAsync(test.Store.Campaigns.Get(campaign.Id), alice);
+
+        Assert.Equal(100, offers.Count);
+        Assert.All(offers, AssertShowsItsOwnContent);
+    }
+
+    [Fact]
+    public async Task Tasks_whose_records_are_not_index_neighbours_still_show_their_own_content()
+    {
+        using var test = new TestStore();
+        var campaign = await test.Store.Campaigns.CreateAsync(new Campaign { Id = "", Name = "older store", ResponsesPerTask = 2 });
+        // Random ids, as stores written before ids sorted in creation order have: a range read brings in other tasks'
+        // records and hits its limit, so most tasks are read one by one.
+        string RandomId() => Guid.NewGuid().ToString("N");
+        var prompts = new List<Prompt>();
+        var completions = new List<Completion>();
+        var tasks = new List<AnnotationTask>();
+        for (int i = 0; i < 60; i++)
+        {
+            var prompt = new Prompt { Id = RandomId(), Text = $"prompt {i}" };
+            var shown = Enumerable.Range(0, 3).Select(j => new Completion { Id = RandomId(), PromptId = prompt.Id, Text = $"answer {i}.{j}" }).ToList();
+            prompts.Add(prompt);
+            completions.AddRange(shown);
+            tasks.Add(new AnnotationTask
+            {
+                Id = RandomId(), CampaignId = campaign.Id, PromptId = prompt.Id, CompletionIds = shown.Take(2).Select(c => c.Id).ToList(), Sequence = i,
+            });
+        }
+        var collections = test.Store.Collections;
+        await test.Store.Writer.WriteAsync(() =>
+        {
+            collections.Prompts.Insert(prompts);
+            collections.Completions.Insert(completions);
+            collections.Tasks.Insert(tasks);
+        });
+        var store = test.Reopen();
+        var alice = await test.AnnotatorAsync("alice");
+
+        var offers = await TakeAllAsync(store.Campaigns.Get(campaign.Id), alice);
+
+        Assert.Equal(60, offers.Count);
+        Assert.All(offers, AssertShowsItsOwnContent);
+        Assert.All(offers, o => Assert.Equal(2, o.Completions.Count));
+    }
+
+    [Fact]
+    public void Sortable_ids_sort_in_the_order_they_were_made_and_never_repeat()
+    {
+        var ids = Enumerable.Range(0, 10_000).Select(_ => SortableId.New()).ToList();
+
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{32}$", id));
+    }
+}
