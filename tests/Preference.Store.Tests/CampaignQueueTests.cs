@@ -7,11 +7,6 @@ namespace Preference.Store.Tests;
 
 public class CampaignQueueTests
 {
-    private static Submission RankAsShown(TaskOffer offer) => new()
-    {
-        TaskId = offer.TaskId, Ranking = Ranking.Strict(offer.Completions.Select(c => c.Id).ToArray()),
-    };
-
     [Fact]
     public async Task An_annotator_never_gets_the_same_task_twice()
     {
@@ -23,7 +18,7 @@ public class CampaignQueueTests
         while (await queue.NextAsync(alice.Id) is { } offer)
         {
             seen.Add(offer.TaskId);
-            await queue.SubmitAsync(alice, RankAsShown(offer));
+            await queue.SubmitAsync(alice, TestStore.RankAsShown(offer));
         }
         Assert.Equal(5, seen.Count);
         Assert.Equal(5, seen.Distinct().Count());
@@ -51,9 +46,9 @@ public class CampaignQueueTests
         var bob = await test.AnnotatorAsync("bob");
         var queue = test.Store.Campaigns.Get(campaign.Id);
         var a1 = (await queue.NextAsync(alice.Id))!;
-        await queue.SubmitAsync(alice, RankAsShown(a1));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(a1));
         var a2 = (await queue.NextAsync(alice.Id))!;
-        await queue.SubmitAsync(alice, RankAsShown(a2));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(a2));
 
         var forBob = (await queue.NextAsync(bob.Id))!;
         Assert.Contains(forBob.TaskId, new[] { a1.TaskId, a2.TaskId });
@@ -112,7 +107,7 @@ public class CampaignQueueTests
             var annotator = await test.AnnotatorAsync($"a{i}");
             var offer = (await queue.NextAsync(annotator.Id))!;
             orders.Add(string.Join(",", offer.Completions.Select(c => c.Id)));
-            var stored = await queue.SubmitAsync(annotator, RankAsShown(offer));
+            var stored = await queue.SubmitAsync(annotator, TestStore.RankAsShown(offer));
             Assert.Equal(offer.Completions.Select(c => c.Id), stored.ShownOrder);
         }
         Assert.True(orders.Count > 1, "20 annotators all saw the same order of 6 responses");
@@ -131,7 +126,7 @@ public class CampaignQueueTests
         Assert.Equal("ranking", error.Field);
         // Nothing was recorded and the task is still the caller's to finish.
         Assert.Equal(0, queue.Progress().Annotations);
-        await queue.SubmitAsync(alice, RankAsShown(offer));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(offer));
     }
 
     [Fact]
@@ -142,8 +137,8 @@ public class CampaignQueueTests
         var alice = await test.AnnotatorAsync("alice");
         var queue = test.Store.Campaigns.Get(campaign.Id);
         var offer = (await queue.NextAsync(alice.Id))!;
-        await queue.SubmitAsync(alice, RankAsShown(offer));
-        await Assert.ThrowsAsync<StoreConflictException>(() => queue.SubmitAsync(alice, RankAsShown(offer)));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(offer));
+        await Assert.ThrowsAsync<StoreConflictException>(() => queue.SubmitAsync(alice, TestStore.RankAsShown(offer)));
         Assert.Equal(1, test.Reopen().Collections.Annotations.Count());
     }
 
@@ -155,13 +150,13 @@ public class CampaignQueueTests
         var alice = await test.AnnotatorAsync("alice");
         var queue = test.Store.Campaigns.Get(campaign.Id);
         var first = (await queue.NextAsync(alice.Id))!;
-        await queue.SubmitAsync(alice, RankAsShown(first));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(first));
         var second = (await queue.NextAsync(alice.Id))!;
-        await queue.SubmitAsync(alice, RankAsShown(second));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(second));
 
         var tie = new Submission { TaskId = second.TaskId, Ranking = new Ranking([second.Completions.Select(c => c.Id).ToList()]) };
         await queue.EditLastAsync(alice, tie);
-        await Assert.ThrowsAsync<StoreValidationException>(() => queue.EditLastAsync(alice, RankAsShown(first)));
+        await Assert.ThrowsAsync<StoreValidationException>(() => queue.EditLastAsync(alice, TestStore.RankAsShown(first)));
 
         var stored = test.Reopen().Collections.Annotations.Get($"{second.TaskId}:{alice.Id}")!;
         Assert.Single(stored.Ranking.Tiers);
@@ -176,7 +171,7 @@ public class CampaignQueueTests
         var judge = await test.AnnotatorAsync("gpt judge", AnnotatorKind.Judge);
         var queue = test.Store.Campaigns.Get(campaign.Id);
         var offer = (await queue.NextAsync(judge.Id))!;
-        var stored = await queue.SubmitAsync(judge, RankAsShown(offer) with
+        var stored = await queue.SubmitAsync(judge, TestStore.RankAsShown(offer) with
         {
             Metadata = new Dictionary<string, string> { ["model"] = "gpt-4o-mini", ["promptTemplateVersion"] = "v2" },
         });
@@ -202,7 +197,7 @@ public class CampaignQueueTests
         var annotators = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => test.AnnotatorAsync($"w{i}")));
         await Task.WhenAll(annotators.Select(a => Task.Run(async () =>
         {
-            while (await queue.NextAsync(a.Id) is { } offer) await queue.SubmitAsync(a, RankAsShown(offer));
+            while (await queue.NextAsync(a.Id) is { } offer) await queue.SubmitAsync(a, TestStore.RankAsShown(offer));
         })));
         var perTask = test.Reopen().Collections.Annotations.All().GroupBy(x => x.TaskId).ToList();
         Assert.Equal(20, perTask.Count);
@@ -218,12 +213,12 @@ public class CampaignQueueTests
         var bob = await test.AnnotatorAsync("bob");
         var queue = test.Store.Campaigns.Get(campaign.Id);
         var first = (await queue.NextAsync(alice.Id))!;
-        await queue.SubmitAsync(alice, RankAsShown(first));
+        await queue.SubmitAsync(alice, TestStore.RankAsShown(first));
         Assert.Equal((2, 3), (queue.RemainingFor(alice.Id), queue.RemainingFor(bob.Id)));
 
         var forBob = (await queue.NextAsync(bob.Id))!;
         Assert.Equal(first.TaskId, forBob.TaskId);
-        await queue.SubmitAsync(bob, RankAsShown(forBob));
+        await queue.SubmitAsync(bob, TestStore.RankAsShown(forBob));
         var skipped = (await queue.NextAsync(alice.Id))!;
         await queue.SkipAsync(alice.Id, skipped.TaskId);
         Assert.Equal((1, 2, 1), (queue.RemainingFor(alice.Id), queue.RemainingFor(bob.Id), queue.Progress().TasksDone));

@@ -8,18 +8,13 @@ namespace Preference.Store.Tests;
 /// <summary>What an offer shows: the queue reads prompts and completions ahead in range queries, so every task must still show its own.</summary>
 public class TaskContentTests
 {
-    private static Submission RankAsShown(TaskOffer offer) => new()
-    {
-        TaskId = offer.TaskId, Ranking = Ranking.Strict(offer.Completions.Select(c => c.Id).ToArray()),
-    };
-
     private static async Task<List<TaskOffer>> TakeAllAsync(CampaignQueue queue, Annotator annotator)
     {
         var offers = new List<TaskOffer>();
         while (await queue.NextAsync(annotator.Id) is { } offer)
         {
             offers.Add(offer);
-            await queue.SubmitAsync(annotator, RankAsShown(offer));
+            await queue.SubmitAsync(annotator, TestStore.RankAsShown(offer));
         }
         return offers;
     }

@@ -1,5 +1,7 @@
 using Preference.Core.Datasets;
 using Preference.Core.Domain;
+using Preference.Core.Rankings;
+using Preference.Store.Queue;
 
 namespace Preference.Store.Tests;
 
@@ -43,6 +45,12 @@ public sealed class TestStore : IDisposable
 
     public async Task<Annotator> AnnotatorAsync(string name, AnnotatorKind kind = AnnotatorKind.Human) =>
         (await Store.Annotators.CreateAsync(name, AnnotatorRole.Annotator, kind)).Annotator;
+
+    /// <summary>A valid submission for an offer: its responses ranked in the order shown.</summary>
+    public static Submission RankAsShown(TaskOffer offer) => new()
+    {
+        TaskId = offer.TaskId, Ranking = Ranking.Strict(offer.Completions.Select(c => c.Id).ToArray()),
+    };
 
     public void Dispose()
     {
