@@ -14,7 +14,7 @@ namespace Preference.Bench;
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
 /// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn|relevantpassages,
-/// model=train|skip (skip: baselines only), features=none|grounding, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
+/// model=train|skip (skip: baselines only), features=none|grounding|grounding_reference, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
 /// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
@@ -61,7 +61,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
-            Features = Enum.Parse<RewardFeatures>(Get("features", "None"), ignoreCase: true),
+            Features = Enum.Parse<RewardFeatures>(Get("features", "None").Replace("_", ""), ignoreCase: true),
             FeatureWarmStart = bool.Parse(Get("warm_start", "true")),
             FeatureL2 = double.Parse(Get("feature_l2", "0.01")),
             WarmupFraction = double.Parse(Get("warmup", "0.1")),
@@ -81,12 +81,13 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
 
         IPairBaseline[] baselines = dataset == "hh"
             ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()]
-            : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()];
+            : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new ReferenceOverlapBaseline(),
+               new BagOfWordsLogistic(), new GroundingLogistic(), new GroundingLogistic(features: RewardFeatures.GroundingReference)];
         foreach (var baseline in baselines)
         {
             baseline.Fit(train);
-            var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
-            var tst = Get("test", "report") == "skip" ? "not scored" : PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected)))).ToString();
+            var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen, p.Reference), baseline.Score(p.Prompt, p.Rejected, p.Reference))));
+            var tst = Get("test", "report") == "skip" ? "not scored" : PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen, p.Reference), baseline.Score(p.Prompt, p.Rejected, p.Reference)))).ToString();
             Console.WriteLine($"baseline {baseline.Name}: validation {val.Accuracy:F3}, test {tst}");
         }
 
@@ -113,7 +114,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Directory.Delete(work, true);
             return;
         }
-        var texts = test.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).ToList();
+        var texts = test.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).ToList();
         var scores = model.Score(texts, cancellationToken: cancellationToken);
         var accuracy = PairwiseAccuracy.Of(Enumerable.Range(0, test.Count).Select(i => ((double)scores[2 * i], (double)scores[2 * i + 1])));
         Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} (loss {result.BestValidationLoss:F4}), " +
