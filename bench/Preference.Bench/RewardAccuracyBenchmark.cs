@@ -14,8 +14,9 @@ namespace Preference.Bench;
 /// and reports dev.jsonl once; `qa` splits qa-feedback 80/20 by question. Options: key=value overriding RewardConfig
 /// (base_model, epochs, learning_rate, weight_decay, max_length, batch_size, hidden, layers, heads, vocab, seed,
 /// label_smoothing, centering, frozen_layers, eval_every, pooling=last|lastandmean, context=full|lasthumanturn|relevantpassages,
-/// model=train|skip (skip: baselines only), features=none|grounding, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
-/// head_dropout, warmup, intermediate, patience, threads, test=report|skip — skip while choosing settings).
+/// model=train|skip (skip: baselines only), features=none|grounding|grounding_reference, warm_start, feature_l2, test_seed (qa only, default 1001 as pref rm train's seed 1),
+/// head_dropout, warmup, intermediate, patience, threads, ablate=true (the feature set's logistic without each feature, on validation),
+/// test=report|skip — skip while choosing settings). A later key=value overrides an earlier one.
 /// </summary>
 public sealed class RewardAccuracyBenchmark : IBenchmark
 {
@@ -25,7 +26,8 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
     public async Task RunAsync(string[] args, CancellationToken cancellationToken)
     {
         string dataset = args.FirstOrDefault() ?? "hh";
-        var options = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        // A later key=value overrides an earlier one, so a script's defaults can be followed by one experiment's change.
+        var options = args.Skip(1).Select(a => a.Split('=', 2)).GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.Last()[1]);
         string Get(string key, string fallback) => options.GetValueOrDefault(key, fallback);
         var shared = Path.Combine(RepoRoot(), "..", "shared", "data");
         int threads = int.Parse(Get("threads", Environment.ProcessorCount.ToString()));
@@ -61,7 +63,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
-            Features = Enum.Parse<RewardFeatures>(Get("features", "None"), ignoreCase: true),
+            Features = Enum.Parse<RewardFeatures>(Get("features", "None").Replace("_", ""), ignoreCase: true),
             FeatureWarmStart = bool.Parse(Get("warm_start", "true")),
             FeatureL2 = double.Parse(Get("feature_l2", "0.01")),
             WarmupFraction = double.Parse(Get("warmup", "0.1")),
@@ -79,16 +81,21 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, config.Seed);
         Console.WriteLine($"{dataset}: {train.Count} train, {validation.Count} validation, {test.Count} test pairs");
 
+        // The feature logistics use the config's feature_l2, so they match the reward model's warm start.
         IPairBaseline[] baselines = dataset == "hh"
-            ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()]
-            : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new BagOfWordsLogistic(), new GroundingLogistic()];
+            ? [new ShorterAnswerBaseline(), new BagOfWordsLogistic(), new GroundingLogistic(config.FeatureL2)]
+            : [new LongerAnswerBaseline(), new ShorterAnswerBaseline(), new PassageOverlapBaseline(), new ReferenceOverlapBaseline(),
+               new BagOfWordsLogistic(), new GroundingLogistic(config.FeatureL2), new GroundingLogistic(config.FeatureL2, RewardFeatures.GroundingReference)];
         foreach (var baseline in baselines)
         {
             baseline.Fit(train);
-            var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected))));
-            var tst = Get("test", "report") == "skip" ? "not scored" : PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen), baseline.Score(p.Prompt, p.Rejected)))).ToString();
+            var val = PairwiseAccuracy.Of(validation.Where(p => !p.Tie).Select(p => (baseline.Score(p.Prompt, p.Chosen, p.Reference), baseline.Score(p.Prompt, p.Rejected, p.Reference))));
+            var tst = Get("test", "report") == "skip" ? "not scored" : PairwiseAccuracy.Of(test.Select(p => (baseline.Score(p.Prompt, p.Chosen, p.Reference), baseline.Score(p.Prompt, p.Rejected, p.Reference)))).ToString();
             Console.WriteLine($"baseline {baseline.Name}: validation {val.Accuracy:F3}, test {tst}");
         }
+
+        if (Get("ablate", "false") == "true" && config.Features != RewardFeatures.None)
+            FeatureAblation.Print(config.Features, train, validation, config.FeatureL2);
 
         if (Get("model", "train") == "skip") return;
         var work = Directory.CreateTempSubdirectory("rm-bench-").FullName;
@@ -113,7 +120,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             Directory.Delete(work, true);
             return;
         }
-        var texts = test.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).ToList();
+        var texts = test.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).ToList();
         var scores = model.Score(texts, cancellationToken: cancellationToken);
         var accuracy = PairwiseAccuracy.Of(Enumerable.Range(0, test.Count).Select(i => ((double)scores[2 * i], (double)scores[2 * i + 1])));
         Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} (loss {result.BestValidationLoss:F4}), " +

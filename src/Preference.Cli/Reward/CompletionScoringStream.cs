@@ -9,14 +9,14 @@ namespace Preference.Cli.Reward;
 
 /// <summary>
 /// `pref rm score`'s loop: reads JSONL lines of <c>{"prompt", "completion"}</c> (strings or message lists) or
-/// <c>{"messages"}</c>, scores them a batch at a time and writes one line per input line in order, with the raw score
+/// <c>{"messages"}</c>, each with an optional <c>reference</c> answer string (read by reference-guided models), scores them a batch at a time and writes one line per input line in order, with the raw score
 /// and, when the model has statistics, the normalised one. Memory stays bounded by one batch however long the input.
 /// </summary>
 public sealed class CompletionScoringStream(RewardModel model, int batchSize)
 {
     public async Task RunAsync(TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
-        var pending = new List<((string Prompt, string Completion) Input, JsonObject Echo)>();
+        var pending = new List<((string Prompt, string Completion, string? Reference) Input, JsonObject Echo)>();
         long line = 0;
         while (await input.ReadLineAsync(cancellationToken) is { } text)
         {
@@ -28,7 +28,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
         await FlushAsync(pending, output, cancellationToken);
     }
 
-    async Task FlushAsync(List<((string Prompt, string Completion) Input, JsonObject Echo)> pending, TextWriter output, CancellationToken cancellationToken)
+    async Task FlushAsync(List<((string Prompt, string Completion, string? Reference) Input, JsonObject Echo)> pending, TextWriter output, CancellationToken cancellationToken)
     {
         if (pending.Count == 0) return;
         var scores = model.Score(pending.Select(p => p.Input).ToList(), pending.Count, cancellationToken);
@@ -43,7 +43,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
         pending.Clear();
     }
 
-    static ((string Prompt, string Completion) Input, JsonObject Echo) Parse(string text, long line)
+    static ((string Prompt, string Completion, string? Reference) Input, JsonObject Echo) Parse(string text, long line)
     {
         JsonElement record;
         try
@@ -58,12 +58,15 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
         if (record.ValueKind != JsonValueKind.Object) throw new CliException($"input line {line}: must be a JSON object");
         var echo = new JsonObject { ["line"] = line };
         if (record.TryGetProperty("id", out var id)) echo["id"] = JsonNode.Parse(id.GetRawText());
+        string? reference = record.TryGetProperty("reference", out var r) && r.ValueKind != JsonValueKind.Null
+            ? r.ValueKind == JsonValueKind.String ? r.GetString() : throw new CliException($"input line {line}: reference: must be a string")
+            : null;
         if (record.TryGetProperty("messages", out var messages))
         {
             var turns = Messages(messages, line, "messages");
             if (turns.Count < 2 || turns[^1].Role != "assistant")
                 throw new CliException($"input line {line}: messages: must end with an assistant turn after a prompt");
-            return ((RewardText.Prompt(null, turns.Take(turns.Count - 1).ToList()), turns[^1].Content), echo);
+            return ((RewardText.Prompt(null, turns.Take(turns.Count - 1).ToList()), turns[^1].Content, reference), echo);
         }
         if (!record.TryGetProperty("completion", out var completion))
             throw new CliException($"input line {line}: completion: required (or messages)");
@@ -81,7 +84,7 @@ public sealed class CompletionScoringStream(RewardModel model, int batchSize)
             JsonValueKind.Array => RewardText.Completion(null, Messages(completion, line, "completion")),
             _ => throw new CliException($"input line {line}: completion: must be a string or a list of messages"),
         };
-        return ((prompt, answer), echo);
+        return ((prompt, answer, reference), echo);
     }
 
     static List<Message> Messages(JsonElement value, long line, string field)

@@ -44,6 +44,12 @@ public sealed class PpoTrainer
 
     public IProgress<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Prompt → reference answer for reference-guided reward models (<see cref="PromptFile.ReadReferences"/>); it goes
+    /// to the reward source beside the prompt, never into the policy's input. Null: no references.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? References { get; init; }
+
     /// <summary>For tests only: −1 flips the advantage sign, which must stop the reward from rising.</summary>
     internal double AdvantageSign { get; init; } = 1;
 
@@ -79,7 +85,7 @@ public sealed class PpoTrainer
         }
 
         var metricsSink = new MetricsFanOut([new JsonlMetricsSink(_run.MetricsFile, resumedFrom), .. Sinks]);
-        var collector = new RolloutCollector(_models, _config, _reward, new RewardShaping(_config.MissingEosPenalty, _config.RewardClip));
+        var collector = new RolloutCollector(_models, _config, _reward, new RewardShaping(_config.MissingEosPenalty, _config.RewardClip), References);
         var update = new PpoUpdate(_models, _config, optimization);
         var elapsed = Stopwatch.StartNew();
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
@@ -221,7 +227,10 @@ public sealed class PpoTrainer
 
     string Fingerprint()
     {
-        var json = JsonSerializer.Serialize(new { config = _config, prompts = _prompts });
+        // References change the rewards, so they are part of the inputs; without them the fingerprint is the one older runs have.
+        var json = References is null
+            ? JsonSerializer.Serialize(new { config = _config, prompts = _prompts })
+            : JsonSerializer.Serialize(new { config = _config, prompts = _prompts, references = References.OrderBy(r => r.Key, StringComparer.Ordinal).ToList() });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
     }
 }

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Preference.Training.Ppo;
 
-/// <summary>Reads prompts: one per line (.txt, <c>\n</c> for a newline inside a prompt) or {"prompt": …} per line (.jsonl).</summary>
+/// <summary>
+/// Reads prompts: one per line (.txt, <c>\n</c> for a newline inside a prompt) or {"prompt": …} per line (.jsonl), where
+/// a line may also carry a <c>reference</c> answer for reference-guided reward models (<see cref="ReadReferences"/>).
+/// </summary>
 public static class PromptFile
 {
     public static IReadOnlyList<string> Read(string path)
@@ -19,6 +22,33 @@ public static class PromptFile
         }
         if (prompts.Count == 0) throw new InvalidDataException($"{path}: no prompts in the file");
         return prompts;
+    }
+
+    /// <summary>
+    /// Prompt → reference answer for the .jsonl lines that give a <c>reference</c> string; empty for .txt. The reference
+    /// goes to the reward source beside the prompt (<see cref="Rewards.RewardInput.Reference"/>), never to the policy.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ReadReferences(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);
+        var references = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return references;
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var prompt = ReadJson(path, lineNumber, line);
+            using var document = JsonDocument.Parse(line);
+            if (!document.RootElement.TryGetProperty("reference", out var reference) || reference.ValueKind == JsonValueKind.Null) continue;
+            if (reference.ValueKind != JsonValueKind.String)
+                throw new InvalidDataException($"{path}: line {lineNumber}: reference: must be a string");
+            // One reference per prompt text: the rollout finds it by the prompt, so two different ones would be ambiguous.
+            if (references.TryGetValue(prompt, out var earlier) && earlier != reference.GetString())
+                throw new InvalidDataException($"{path}: line {lineNumber}: reference: this prompt already has a different reference");
+            references[prompt] = reference.GetString()!;
+        }
+        return references;
     }
 
     static string ReadJson(string path, int lineNumber, string line)

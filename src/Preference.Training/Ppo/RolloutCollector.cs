@@ -9,7 +9,10 @@ namespace Preference.Training.Ppo;
 /// The experience half of a PPO step (TRL's rollout phase): sample responses, score them, take old/reference
 /// log-probs and values with full forward passes, then turn KL and score into per-token rewards and GAE advantages.
 /// </summary>
-public sealed class RolloutCollector(PpoModels models, PpoConfig config, IRewardSource reward, RewardShaping shaping)
+/// <param name="references">Prompt → reference answer, handed to the reward source beside the prompt (reference-guided
+/// reward models); the policy never sees it. Null or a missing prompt: no reference.</param>
+public sealed class RolloutCollector(PpoModels models, PpoConfig config, IRewardSource reward, RewardShaping shaping,
+    IReadOnlyDictionary<string, string>? references = null)
 {
     int StopTokenId => config.StopTokenId ?? models.Tokenizer.EosId;
 
@@ -34,7 +37,7 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
         timer.Restart();
         var completions = generated.CompletionTokens(StopTokenId).Select(models.Tokenizer.Decode).ToList();
         var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
-        var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i])).ToList();
+        var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i], references?.GetValueOrDefault(p))).ToList();
         float[] raw;
         // A judge reward compares with the reference's own completion; with LoRA that is the policy, adapters off.
         using (models.ReferenceScope()) raw = await reward.ScoreAsync(inputs, cancellationToken);

@@ -2,7 +2,9 @@ namespace Preference.Training.Rewards;
 
 /// <summary>One completion to score, with what it was generated from and how it ended.</summary>
 /// <param name="EndedWithEos">Whether generation stopped on the stop token rather than the length limit.</param>
-public sealed record RewardInput(string Prompt, string Completion, bool EndedWithEos = true);
+/// <param name="Reference">A reference answer for the prompt, for reward models that compare with one; kept out of the
+/// prompt so the policy never sees (and copies) it.</param>
+public sealed record RewardInput(string Prompt, string Completion, bool EndedWithEos = true, string? Reference = null);
 
 /// <summary>
 /// Anything that turns completions into one scalar reward each, higher is better: rules, a reward model, a judge

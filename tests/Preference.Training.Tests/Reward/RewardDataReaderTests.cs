@@ -69,10 +69,42 @@ public class RewardDataReaderTests
     [InlineData("{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\", \"weight\": -1}", "record 1: weight")]
     [InlineData("{\"prompt\": \"p\", \"completions\": [\"a\", \"b\"], \"ranking\": [[0], [0]]}", "ranked more than once")]
     [InlineData("{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\nnot json", "line 2: invalid JSON")]
+    [InlineData("{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\", \"reference\": [\"x\"]}", "record 2: reference: must be a string")]
     public async Task A_bad_record_is_reported_with_its_number_and_the_field(string content, string expected)
     {
         var error = await Assert.ThrowsAsync<RewardDataException>(() => ReadAsync(content));
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public async Task Qa_feedback_gold_becomes_every_pairs_reference_and_stays_out_of_the_prompt()
+    {
+        var pairs = await ReadAsync("""
+            [{"question": "q?", "gold": "The gold answer.", "prediction 1": "a", "prediction 2": "b", "prediction 3": "c", "prediction 4": "d", "preference": [1, 2, 0, 1, 1, 2]}]
+            """, TieHandling.Loss);
+        Assert.Equal(6, pairs.Count);
+        Assert.All(pairs, p => Assert.Equal("The gold answer.", p.Reference));
+        Assert.All(pairs, p => Assert.DoesNotContain("The gold answer", p.Prompt));
+    }
+
+    [Fact]
+    public async Task A_trl_reference_field_is_read_and_its_absence_leaves_none()
+    {
+        var pairs = await ReadAsync("""
+            {"prompt": "p", "chosen": "a", "rejected": "b", "reference": "the answer"}
+            {"prompt": "p", "chosen": "a", "rejected": "b"}
+            """);
+        Assert.Equal(["the answer", null], pairs.Select(p => p.Reference));
+        Assert.Equal("p", pairs[0].Prompt);
+    }
+
+    [Fact]
+    public async Task A_non_string_gold_is_rejected_naming_the_field()
+    {
+        var error = await Assert.ThrowsAsync<RewardDataException>(() => ReadAsync("""
+            [{"question": "q?", "gold": 3, "prediction 1": "a", "prediction 2": "b", "preference": [1]}]
+            """));
+        Assert.Contains("record 1: gold: must be a string", error.Message);
     }
 
     [Fact]

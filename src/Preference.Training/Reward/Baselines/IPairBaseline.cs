@@ -11,4 +11,7 @@ public interface IPairBaseline
     void Fit(IReadOnlyList<RewardPair> train);
 
     double Score(string prompt, string completion);
+
+    /// <summary>With the prompt's reference answer (null when there is none); baselines that read none ignore it.</summary>
+    double Score(string prompt, string completion, string? reference) => Score(prompt, completion);
 }

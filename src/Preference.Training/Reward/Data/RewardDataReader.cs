@@ -9,7 +9,8 @@ namespace Preference.Training.Reward.Data;
 /// Reads reward-model training pairs from any preference file the project knows: TRL standard/conversational
 /// (explicit or implicit HH-RLHF prompt), prompt/completions with a <c>ranking</c> of completion indices (tiers, ties
 /// allowed), and qa-feedback's k-wise <c>preference</c> lists (the prompt then carries the retrieved passages the
-/// annotators read, see <see cref="QaPrompt"/>). Optional per-record <c>weight</c> and <c>margin</c>.
+/// annotators read, see <see cref="QaPrompt"/>). Optional per-record <c>weight</c>, <c>margin</c> and <c>reference</c>
+/// (a reference answer string; qa-feedback's is its human-written <c>gold</c>).
 /// Prompt and completion parsing is Core's <see cref="ImportItemParser"/>; this adds what the import drops: who won.
 /// </summary>
 public static class RewardDataReader
@@ -48,6 +49,7 @@ public static class RewardDataReader
         double weight = OptionalNumber(record, "weight", 1);
         double margin = OptionalNumber(record, "margin", 0);
         if (weight < 0) throw new RewardDataException("weight", "must not be negative");
+        var reference = OptionalString(record, resolved == DatasetFormat.QaFeedback && !record.TryGetProperty("reference", out _) ? "gold" : "reference");
 
         var (strict, tied) = resolved switch
         {
@@ -56,10 +58,10 @@ public static class RewardDataReader
             _ => RankingPairs(record, completions.Count),
         };
         foreach (var (better, worse) in strict)
-            yield return new RewardPair(group, prompt, completions[better], completions[worse], weight, margin);
+            yield return new RewardPair(group, prompt, completions[better], completions[worse], weight, margin, Reference: reference);
         if (ties == TieHandling.Loss)
             foreach (var (a, b) in tied)
-                yield return new RewardPair(group, prompt, completions[a], completions[b], weight, 0, Tie: true);
+                yield return new RewardPair(group, prompt, completions[a], completions[b], weight, 0, Tie: true, Reference: reference);
     }
 
     /// <summary>
@@ -115,6 +117,14 @@ public static class RewardDataReader
         return value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble())
             ? value.GetDouble()
             : throw new RewardDataException(name, "must be a finite number");
+    }
+
+    /// <summary>An optional string field: absent, null or blank gives null.</summary>
+    static string? OptionalString(JsonElement record, string name)
+    {
+        if (!record.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.String) throw new RewardDataException(name, "must be a string (the reference answer)");
+        return string.IsNullOrWhiteSpace(value.GetString()) ? null : value.GetString();
     }
 
     /// <summary>JSONL records with their line numbers, or the items of one JSON array numbered from 1.</summary>

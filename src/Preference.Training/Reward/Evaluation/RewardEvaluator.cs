@@ -10,7 +10,7 @@ public static class RewardEvaluator
     public static (PairwiseAccuracy Accuracy, IReadOnlyList<PairScore> Pairs) Evaluate(RewardModel model, IReadOnlyList<RewardPair> pairs,
         CancellationToken cancellationToken = default)
     {
-        var texts = pairs.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).ToList();
+        var texts = pairs.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).ToList();
         var scores = model.Score(texts, cancellationToken: cancellationToken);
         var rows = pairs.Select((p, i) => new PairScore(i + 1, scores[2 * i], scores[2 * i + 1], p.Tie,
             !p.Tie && scores[2 * i] > scores[2 * i + 1], Tail(p.Prompt))).ToList();

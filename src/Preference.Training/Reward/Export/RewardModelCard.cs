@@ -26,7 +26,8 @@ public sealed record RewardModelCard
 
     /// <summary>
     /// "grounding": the reward adds <c>feature_score.weight</c> · (f − <c>feature_score.mean</c>) / <c>feature_score.std</c>,
-    /// f = the features named in <see cref="FeatureNames"/>, computed from the prompt and completion text.
+    /// f = the features named in <see cref="FeatureNames"/>, computed from the prompt and completion text;
+    /// "grounding_reference" adds features comparing the completion with a reference answer given beside the prompt.
     /// </summary>
     [JsonPropertyName("features")] public RewardFeatures Features { get; init; } = RewardFeatures.None;
     [JsonPropertyName("feature_names")] public IReadOnlyList<string>? FeatureNames { get; init; }

@@ -75,7 +75,7 @@ public static class RewardModelDirectory
         {
             MaxLength = model.Window.MaxLength, Pooling = model.Network.Pooling, Context = model.Window.Context,
             BaseModel = baseModel, Normalization = model.Statistics,
-            Features = model.Window.Features, FeatureNames = model.Network.FeatureScore is null ? null : GroundingFeatures.Names,
+            Features = model.Window.Features, FeatureNames = model.Network.FeatureScore is null ? null : RewardFeatureSet.Names(model.Window.Features),
         }.Write(directory);
     }
 
@@ -92,7 +92,7 @@ public static class RewardModelDirectory
             using (var checkpoint = SafetensorsCheckpoint.Open(directory))
             using (no_grad())
             {
-                network = new RewardNetwork(trunk, card.Pooling, featureHead: card.Features == RewardFeatures.None ? null : ReadFeatureHead(checkpoint));
+                network = new RewardNetwork(trunk, card.Pooling, featureHead: card.Features == RewardFeatures.None ? null : ReadFeatureHead(checkpoint, card.Features));
                 if (!checkpoint.Contains(ScoreWeight))
                     throw new ModelFormatException(checkpoint.Source, $"weight '{ScoreWeight}' is missing; not a reward model");
                 var parameters = trunk.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -144,15 +144,17 @@ public static class RewardModelDirectory
         }
     }
 
-    static FeatureHead ReadFeatureHead(SafetensorsCheckpoint checkpoint)
+    static FeatureHead ReadFeatureHead(SafetensorsCheckpoint checkpoint, RewardFeatures features)
     {
+        var setName = JsonNamingPolicy.SnakeCaseLower.ConvertName(features.ToString());
         foreach (var name in new[] { FeatureWeight, FeatureMean, FeatureStd })
             if (!checkpoint.Contains(name))
-                throw new ModelFormatException(checkpoint.Source, $"weight '{name}' is missing; reward_model.json says features grounding");
+                throw new ModelFormatException(checkpoint.Source, $"weight '{name}' is missing; reward_model.json says features {setName}");
+        int count = RewardFeatureSet.Count(features);
         using var mean = checkpoint.Read(FeatureMean, ScalarType.Float32);
         using var std = checkpoint.Read(FeatureStd, ScalarType.Float32);
-        if (mean.shape.Length != 1 || mean.shape[0] != GroundingFeatures.Count || !std.shape.SequenceEqual(mean.shape))
-            throw new ModelFormatException(checkpoint.Source, $"'{FeatureMean}' and '{FeatureStd}' must each hold {GroundingFeatures.Count} values");
+        if (mean.shape.Length != 1 || mean.shape[0] != count || !std.shape.SequenceEqual(mean.shape))
+            throw new ModelFormatException(checkpoint.Source, $"'{FeatureMean}' and '{FeatureStd}' must each hold {count} values (features {setName})");
         return new FeatureHead(mean.data<float>().ToArray(), std.data<float>().ToArray());
     }
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Preference.Training.Reward.Modeling;
 
 /// <summary>
-/// <c>feature_score</c>: a linear reward on standardised <see cref="GroundingFeatures"/>, w · (f − mean) / std. The
+/// <c>feature_score</c>: a linear reward on standardised features (<see cref="RewardFeatureSet"/>), w · (f − mean) / std. The
 /// mean and std come from the training completions and travel with the weights (persistent buffers), so a reloaded
 /// model scores new completions on the scale it was trained on.
 /// </summary>

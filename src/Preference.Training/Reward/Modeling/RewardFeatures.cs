@@ -11,4 +11,11 @@ public enum RewardFeatures
     /// repetition, length, coverage), learned jointly with the trunk by the same Bradley–Terry loss.
     /// </summary>
     Grounding,
+
+    /// <summary>
+    /// <see cref="Grounding"/> plus <see cref="ReferenceFeatures"/>: how close the completion comes to the prompt's
+    /// reference answer (word and bigram F1, ROUGE-L), when pairs and inputs carry one (qa-feedback's <c>gold</c>, a
+    /// <c>reference</c> field). The reference travels beside the prompt, never in it, so a policy cannot copy it.
+    /// </summary>
+    GroundingReference,
 }

@@ -22,8 +22,13 @@ public sealed class RewardModel(RewardNetwork network, TokenWindow window) : IDi
     /// <summary>[B] rewards of a padded batch, with gradients when training.</summary>
     public Tensor Forward(RewardBatch batch) => Network.Forward(batch);
 
-    /// <summary>Raw rewards (not normalised) for prompt/completion pairs, in order; no gradients, eval mode.</summary>
-    public float[] Score(IReadOnlyList<(string Prompt, string Completion)> inputs, int batchSize = 32, CancellationToken cancellationToken = default)
+    /// <summary>Raw rewards (not normalised) for prompt/completion pairs without reference answers, in order.</summary>
+    public float[] Score(IReadOnlyList<(string Prompt, string Completion)> inputs, int batchSize = 32, CancellationToken cancellationToken = default) =>
+        Score(inputs.Select(i => (i.Prompt, i.Completion, (string?)null)).ToList(), batchSize, cancellationToken);
+
+    /// <summary>Raw rewards (not normalised) in order, each completion with its prompt's reference answer (or null); no gradients, eval mode.</summary>
+    public float[] Score(IReadOnlyList<(string Prompt, string Completion, string? Reference)> inputs, int batchSize = 32,
+        CancellationToken cancellationToken = default)
     {
         var result = new float[inputs.Count];
         bool wasTraining = Network.training;
@@ -32,7 +37,7 @@ public sealed class RewardModel(RewardNetwork network, TokenWindow window) : IDi
         {
             using var noGrad = no_grad();
             // Similar lengths together waste less padding; results go back to input order.
-            var encoded = inputs.Select((t, i) => (Index: i, Text: Window.Encode(t.Prompt, t.Completion))).OrderBy(e => e.Text.Ids.Length).ToList();
+            var encoded = inputs.Select((t, i) => (Index: i, Text: Window.Encode(t.Prompt, t.Completion, t.Reference))).OrderBy(e => e.Text.Ids.Length).ToList();
             foreach (var chunk in encoded.Chunk(batchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();

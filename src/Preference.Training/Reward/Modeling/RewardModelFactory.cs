@@ -54,16 +54,16 @@ public static class RewardModelFactory
     static FeatureHead? FeatureHeadFor(RewardConfig config, IReadOnlyList<RewardPair> trainPairs)
     {
         if (config.Features == RewardFeatures.None) return null;
-        var rows = trainPairs.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).Distinct()
-            .AsParallel().AsOrdered().Select(t => (Key: t, Features: GroundingFeatures.Of(t.Item1, t.Item2)))
+        var rows = trainPairs.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).Distinct()
+            .AsParallel().AsOrdered().Select(t => (Key: t, Features: RewardFeatureSet.Of(config.Features, t.Item1, t.Item2, t.Item3)!))
             .ToDictionary(r => r.Key, r => r.Features);
         var (mean, std) = FeatureHead.Standardisation(rows.Values.ToList());
         var head = new FeatureHead(mean, std);
         if (!config.FeatureWarmStart) return head;
         var differences = trainPairs.Where(p => !p.Tie).Select(p =>
         {
-            var chosen = FeatureLogistic.Standardise(rows[(p.Prompt, p.Chosen)], mean, std);
-            var rejected = FeatureLogistic.Standardise(rows[(p.Prompt, p.Rejected)], mean, std);
+            var chosen = FeatureLogistic.Standardise(rows[(p.Prompt, p.Chosen, p.Reference)], mean, std);
+            var rejected = FeatureLogistic.Standardise(rows[(p.Prompt, p.Rejected, p.Reference)], mean, std);
             return chosen.Zip(rejected, (c, r) => c - r).ToArray();
         }).ToList();
         var weights = FeatureLogistic.Fit(differences, config.FeatureL2);

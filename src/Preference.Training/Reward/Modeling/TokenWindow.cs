@@ -7,8 +7,9 @@ namespace Preference.Training.Reward.Modeling;
 /// Turns a prompt and a completion into at most <see cref="MaxLength"/> ids ending in EOS, keeping the END when it is
 /// too long: the final assistant turn decides most preferences, the opening turns least. The score is read at the EOS,
 /// a position that has seen the whole window in every row; pooled heads also need where the completion starts, so prompt
-/// and completion are encoded separately and the boundary is kept. With <see cref="RewardFeatures.Grounding"/> the
-/// window also carries the completion's <see cref="GroundingFeatures"/>, computed from the untruncated prompt.
+/// and completion are encoded separately and the boundary is kept. With a feature set the window also carries the
+/// completion's features (<see cref="RewardFeatureSet"/>), computed from the untruncated prompt and, for reference
+/// features, the reference answer, which is never part of the ids.
 /// </summary>
 public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptContext context = PromptContext.Full,
     RewardFeatures features = RewardFeatures.None)
@@ -22,9 +23,10 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
     public RewardFeatures Features { get; } = features;
 
     /// <summary>The ids, the index of the completion's first id (after any cut), and whether the input had to be cut.</summary>
-    public WindowedText Encode(string prompt, string completion)
+    /// <param name="reference">The prompt's reference answer, if any: read by reference features only.</param>
+    public WindowedText Encode(string prompt, string completion, string? reference = null)
     {
-        var grounding = Features == RewardFeatures.Grounding ? GroundingFeatures.Of(prompt, completion) : null;
+        var features = RewardFeatureSet.Of(Features, prompt, completion, reference);
         int prefix = tokenizer.HasBos ? 1 : 0;
         int room = MaxLength - prefix - 1;
         bool passagesCut = false;
@@ -51,7 +53,7 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
             ids[at++] = i < promptIds.Count ? promptIds[i] : completionIds[i - promptIds.Count];
         ids[^1] = tokenizer.EosId;
         int completionStart = prefix + Math.Max(0, promptIds.Count - cut);
-        return new WindowedText(ids, completionStart, cut > 0 || passagesCut) { Features = grounding };
+        return new WindowedText(ids, completionStart, cut > 0 || passagesCut) { Features = features };
     }
 
     int Count(string text) => tokenizer.Encode(text, addBos: false, addEos: false, parseSpecialTokens: false).Count;
@@ -63,6 +65,6 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
 /// <summary>Window ids; positions from <paramref name="CompletionStart"/> to the end (EOS included) belong to the completion.</summary>
 public sealed record WindowedText(int[] Ids, int CompletionStart, bool Truncated)
 {
-    /// <summary>The completion's <see cref="GroundingFeatures"/> when the model reads them, else null.</summary>
+    /// <summary>The completion's features (<see cref="RewardFeatureSet"/>) when the model reads them, else null.</summary>
     public float[]? Features { get; init; }
 }

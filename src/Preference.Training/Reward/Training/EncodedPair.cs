@@ -9,5 +9,5 @@ public sealed record EncodedPair(RewardPair Pair, WindowedText Chosen, WindowedT
     public bool Truncated => Chosen.Truncated || Rejected.Truncated;
 
     public static IReadOnlyList<EncodedPair> Encode(IReadOnlyList<RewardPair> pairs, TokenWindow window) =>
-        pairs.AsParallel().AsOrdered().Select(p => new EncodedPair(p, window.Encode(p.Prompt, p.Chosen), window.Encode(p.Prompt, p.Rejected))).ToList();
+        pairs.AsParallel().AsOrdered().Select(p => new EncodedPair(p, window.Encode(p.Prompt, p.Chosen, p.Reference), window.Encode(p.Prompt, p.Rejected, p.Reference))).ToList();
 }

@@ -58,7 +58,7 @@ public static class RewardTrainingRun
                 (result.StoppedEarly ? ", stopped early" : ""));
 
             // Reference set for normalisation: every distinct completion the model was trained on.
-            var reference = train.SelectMany(p => new[] { (p.Prompt, p.Chosen), (p.Prompt, p.Rejected) }).Distinct().ToList();
+            var reference = train.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).Distinct().ToList();
             model.Statistics = RewardStatistics.Of(model.Score(reference, cancellationToken: cancellationToken), "train completions");
             var tokenizerSource = config.BaseModel == RewardModelFactory.Scratch ? tokenizerWork : TokenizerSourceOf(config.BaseModel);
             RewardModelDirectory.Save(model, modelDirectory, tokenizerSource, config.BaseModel);
