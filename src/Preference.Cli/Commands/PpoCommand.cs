@@ -31,6 +31,7 @@ public static class PpoCommand
             var device = RuntimeOptions.Apply(parse);
             var settings = StageConfigFile.Load<PpoConfig>(parse.GetValue(config)?.FullName, "ppo", parse.GetValue(set) ?? []);
             var prompts = settings.PromptsFile is { } file ? PromptLists.Read(file, "ppo.prompts_file") : settings.Prompts;
+            var references = settings.PromptsFile is { } withReferences ? PromptLists.ReadReferences(withReferences, "ppo.prompts_file") : null;
             var run = new RunDirectory(parse.GetValue(output)!.FullName);
             bool resuming = parse.GetValue(resume);
             if (!resuming && run.Checkpoints().Latest() is not null)
@@ -38,7 +39,7 @@ public static class PpoCommand
 
             using var models = LoadModels(settings, device);
             var reward = await CliRewardSources.BuildAsync(settings, models, device, cancellationToken);
-            var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Progress = new PpoProgressLine(Console.Error) };
+            var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Progress = new PpoProgressLine(Console.Error), References = references };
             var result = await trainer.TrainAsync(resuming, cancellationToken);
             Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}" +
                               (result.AdapterDirectory is { } adapters ? $"; LoRA adapters in {adapters}" : ""));

@@ -24,6 +24,23 @@ public static class PromptLists
         }
     }
 
+    /// <summary>
+    /// The reference answers a .jsonl prompts file gives (for reference-guided reward models); null when it gives none,
+    /// so a run without references fingerprints as before.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? ReadReferences(string path, string option)
+    {
+        try
+        {
+            var references = PromptFile.ReadReferences(path);
+            return references.Count > 0 ? references : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new CliException($"{option}: {e.Message}");
+        }
+    }
+
     static List<string> ReadYaml(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);
