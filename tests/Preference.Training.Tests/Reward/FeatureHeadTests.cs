@@ -15,13 +15,8 @@ public class FeatureHeadTests
         Features = RewardFeatures.Grounding, Context = PromptContext.RelevantPassages, MaxLength = 48, Epochs = 2,
     };
 
-    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, RewardConfig config, TempDirectory dir)
-    {
-        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
-        new RewardTrainer(model, config).Train(EncodedPair.Encode(train, model.Window),
-            EncodedPair.Encode(GroundedPreferences.SupportedWins(16, seed: 99), model.Window), dir.File("checkpoints"));
-        return RewardEvaluator.Evaluate(model, GroundedPreferences.SupportedWins(40, seed: 2)).Accuracy;
-    }
+    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, RewardConfig config, TempDirectory dir) =>
+        SyntheticPreferences.TrainAndTest(config, dir, train, GroundedPreferences.SupportedWins(16, seed: 99), GroundedPreferences.SupportedWins(40, seed: 2));
 
     [Fact]
     public void A_reward_model_with_grounding_features_prefers_answers_its_passages_support()

@@ -17,13 +17,8 @@ public class ReferenceGuidedRewardTests
         Features = RewardFeatures.GroundingReference, MaxLength = 48, Epochs = 2,
     };
 
-    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, RewardConfig config, TempDirectory dir)
-    {
-        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
-        new RewardTrainer(model, config).Train(EncodedPair.Encode(train, model.Window),
-            EncodedPair.Encode(ReferencePreferences.ReferenceWins(16, seed: 99), model.Window), dir.File("checkpoints"));
-        return RewardEvaluator.Evaluate(model, ReferencePreferences.ReferenceWins(40, seed: 2)).Accuracy;
-    }
+    static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, RewardConfig config, TempDirectory dir) =>
+        SyntheticPreferences.TrainAndTest(config, dir, train, ReferencePreferences.ReferenceWins(16, seed: 99), ReferencePreferences.ReferenceWins(40, seed: 2));
 
     [Fact]
     public void A_reference_guided_reward_model_prefers_the_answer_that_agrees_with_the_reference()

@@ -13,11 +13,7 @@ public class RewardTrainerTests
     {
         using var dir = new TempDirectory();
         var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = pooling, HeadDropout = pooling == RewardPooling.Last ? 0 : 0.1 };
-        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
-        var validation = SyntheticPreferences.AppleWins(16, seed: 99);
-        new RewardTrainer(model, config with { EarlyStoppingPatience = 0 })
-            .Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), dir.File("checkpoints"));
-        return RewardEvaluator.Evaluate(model, test).Accuracy;
+        return SyntheticPreferences.TrainAndTest(config, dir, train, SyntheticPreferences.AppleWins(16, seed: 99), test);
     }
 
     [Theory]

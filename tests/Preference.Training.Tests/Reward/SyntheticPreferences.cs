@@ -1,5 +1,8 @@
 using Preference.Training.Reward.Data;
+using Preference.Training.Reward.Evaluation;
+using Preference.Training.Reward.Modeling;
 using Preference.Training.Reward.Training;
+using TorchSharp;
 
 namespace Preference.Training.Tests.Reward;
 
@@ -24,6 +27,15 @@ public static class SyntheticPreferences
 
     public static List<RewardPair> Swapped(IEnumerable<RewardPair> pairs) =>
         pairs.Select(p => p with { Chosen = p.Rejected, Rejected = p.Chosen }).ToList();
+
+    /// <summary>Creates a reward model for <paramref name="config"/>, trains it and returns its accuracy on <paramref name="test"/>.</summary>
+    public static PairwiseAccuracy TrainAndTest(RewardConfig config, TempDirectory dir,
+        IReadOnlyList<RewardPair> train, IReadOnlyList<RewardPair> validation, IReadOnlyList<RewardPair> test)
+    {
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        new RewardTrainer(model, config).Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), dir.File("checkpoints"));
+        return RewardEvaluator.Evaluate(model, test).Accuracy;
+    }
 
     /// <summary>A model small enough to train in seconds on two shared cores.</summary>
     public static RewardConfig TinyConfig(string output) => new()
