@@ -41,7 +41,15 @@ public sealed class StoreWriter : IDisposable
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            CommitBatch(batch);
+            try
+            {
+                CommitBatch(batch);
+            }
+            catch (Exception e)
+            {
+                // Only a failing rollback gets here; its callers hear of it, and the loop lives on for later writes.
+                foreach (var op in batch) op.Fail(e);
+            }
             batch.Clear();
         }
     }
