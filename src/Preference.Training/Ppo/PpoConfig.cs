@@ -46,7 +46,11 @@ public sealed record PpoConfig : IValidatedConfig
     /// <summary>Training prompts, inline. Used when <see cref="PromptsFile"/> is not given.</summary>
     public List<string> Prompts { get; init; } = [];
 
-    /// <summary>Training prompts from a file: one per line (.txt) or {"prompt": …} per line (.jsonl).</summary>
+    /// <summary>
+    /// Training prompts from a file: one per line (.txt) or {"prompt": …} per line (.jsonl), where a line may add a
+    /// <c>reference</c> answer that reward sources receive beside the prompt (reference-guided reward models); the
+    /// policy never sees it.
+    /// </summary>
     public string? PromptsFile { get; init; }
 
     /// <summary>Prompts (episodes) to train on in total; steps = ceil(total_episodes / batch_size). Default 10,000 as TRL's examples use.</summary>
