@@ -39,27 +39,34 @@ public class TaskContentTests
         Assert.All(offers, AssertShowsItsOwnContent);
     }
 
-    [Fact]
-    public async Task Tasks_whose_records_are_not_index_neighbours_still_show_their_own_content()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Tasks_written_with_any_ids_show_their_own_content(bool sortableIdsInterleavedWithOtherRecords)
     {
         using var test = new TestStore();
-        var campaign = await test.Store.Campaigns.CreateAsync(new Campaign { Id = "", Name = "older store", ResponsesPerTask = 2 });
-        // Random ids, as stores written before ids sorted in creation order have: a range read brings in other tasks'
-        // records and hits its limit, so most tasks are read one by one.
-        string RandomId() => Guid.NewGuid().ToString("N");
+        var campaign = await test.Store.Campaigns.CreateAsync(new Campaign { Id = "", Name = "written directly", ResponsesPerTask = 2 });
+        // Random ids, as stores written before ids sorted in creation order have, are read one task at a time. Sortable
+        // ids with another import's records made in between (and a third, unshown completion per prompt) are read in
+        // windows whose range holds those records too.
+        Func<string> newId = sortableIdsInterleavedWithOtherRecords ? SortableId.New : () => Guid.NewGuid().ToString("N");
         var prompts = new List<Prompt>();
         var completions = new List<Completion>();
         var tasks = new List<AnnotationTask>();
         for (int i = 0; i < 60; i++)
         {
-            var prompt = new Prompt { Id = RandomId(), Text = $"prompt {i}" };
-            var shown = Enumerable.Range(0, 3).Select(j => new Completion { Id = RandomId(), PromptId = prompt.Id, Text = $"answer {i}.{j}" }).ToList();
+            var prompt = new Prompt { Id = newId(), Text = $"prompt {i}" };
+            var made = Enumerable.Range(0, 3).Select(j => new Completion { Id = newId(), PromptId = prompt.Id, Text = $"answer {i}.{j}" }).ToList();
             prompts.Add(prompt);
-            completions.AddRange(shown);
+            completions.AddRange(made);
             tasks.Add(new AnnotationTask
             {
-                Id = RandomId(), CampaignId = campaign.Id, PromptId = prompt.Id, CompletionIds = shown.Take(2).Select(c => c.Id).ToList(), Sequence = i,
+                Id = newId(), CampaignId = campaign.Id, PromptId = prompt.Id, CompletionIds = made.Take(2).Select(c => c.Id).ToList(), Sequence = i,
             });
+            if (!sortableIdsInterleavedWithOtherRecords) continue;
+            var other = new Prompt { Id = newId(), Text = $"other import {i}" };
+            prompts.Add(other);
+            completions.Add(new Completion { Id = newId(), PromptId = other.Id, Text = $"other answer {i}" });
         }
         var collections = test.Store.Collections;
         await test.Store.Writer.WriteAsync(() =>

@@ -354,8 +354,9 @@ public sealed class CampaignQueue
     /// <summary>
     /// Reads what <paramref name="first"/> shows, and what the open tasks queued right behind it show, in one range
     /// query per collection: a LiteDB query costs about as much for one document as for a few dozen neighbours, and
-    /// an import gives consecutive tasks neighbouring ids (<see cref="SortableId"/>). Tasks whose records are not
-    /// neighbours (older stores, interleaved imports) are read one by one when offered.
+    /// an import gives consecutive tasks ids in creation order (<see cref="SortableId"/>). The window ends at the first
+    /// task whose ids do not follow its predecessor's (records of older stores, whose ids are in no such order, are
+    /// read one task at a time as before).
     /// </summary>
     private TaskContent LoadContentAhead(TaskState first)
     {
@@ -364,41 +365,54 @@ public sealed class CampaignQueue
         {
             if (first.Content is { } loaded) return loaded;
             if (_open.Contains(first))
-                window.AddRange(_open.GetViewBetween(first, _open.Max!).Skip(1)
-                    .Where(t => t.Content is null && Math.Abs(t.Task.Sequence - first.Task.Sequence) < 2 * ContentReadAhead)
-                    .Take(ContentReadAhead - 1));
+                foreach (var next in _open.GetViewBetween(first, _open.Max!).Skip(1))
+                {
+                    if (window.Count == ContentReadAhead || !IdsFollow(window[^1].Task, next.Task)) break;
+                    if (next.Content is null) window.Add(next);
+                }
         }
-        var promptIds = window.Select(t => t.Task.PromptId).ToList();
-        var completionIds = window.SelectMany(t => t.Task.CompletionIds).ToList();
-        var prompts = ReadNeighbours(_collections.Prompts, promptIds, p => p.Id);
-        var completions = ReadNeighbours(_collections.Completions, completionIds, c => c.Id);
-
-        var contents = new List<(TaskState State, TaskContent Content)>();
-        foreach (var state in window)
-        {
-            var task = state.Task;
-            if (!prompts.TryGetValue(task.PromptId, out var prompt) || !task.CompletionIds.All(completions.ContainsKey))
-            {
-                if (state != first) continue;
-                contents.Add((state, LoadContent(task)));
-                continue;
-            }
-            contents.Add((state, new TaskContent(prompt, task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
-        }
+        var contents = window.Count == 1 ? [(first, LoadContent(first.Task))] : ReadWindow(window);
         lock (_lock)
         {
             // A task may have closed while its content was read; a closed task keeps none.
             foreach (var (state, content) in contents)
                 if (state.Content is null && state.Submitted.Count < Campaign.Overlap) state.Content = content;
         }
-        return first.Content ?? contents[0].Content;
+        return contents[0].Content;
     }
 
-    private static Dictionary<string, T> ReadNeighbours<T>(DocumentCollection<T> collection, List<string> ids, Func<T, string> idOf) where T : class
+    private List<(TaskState State, TaskContent Content)> ReadWindow(List<TaskState> window)
     {
-        string from = ids.Min(StringComparer.Ordinal)!, to = ids.Max(StringComparer.Ordinal)!;
-        // Room for records between them that belong to no task here (more completions than k, another import).
-        return collection.Range(from, to, limit: 4 * ids.Count).ToDictionary(idOf);
+        var (head, tail) = (window[0].Task, window[^1].Task);
+        // Records of other imports made at the same time may lie in between; the limit bounds what they cost.
+        var prompts = _collections.Prompts.Range(head.PromptId, tail.PromptId, limit: 4 * window.Count).ToDictionary(p => p.Id);
+        var completions = _collections.Completions
+            .Range(head.CompletionIds[0], tail.CompletionIds[^1], limit: 4 * window.Sum(t => t.Task.CompletionIds.Count))
+            .ToDictionary(c => c.Id);
+        var contents = new List<(TaskState, TaskContent)>();
+        foreach (var state in window)
+        {
+            var task = state.Task;
+            if (prompts.TryGetValue(task.PromptId, out var prompt) && task.CompletionIds.All(completions.ContainsKey))
+                contents.Add((state, new TaskContent(prompt, task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
+            else if (state == window[0])
+                contents.Add((state, LoadContent(task)));
+        }
+        return contents;
+    }
+
+    /// <summary>Whether <paramref name="next"/>'s prompt and completions were all made after <paramref name="previous"/>'s, in order.</summary>
+    private static bool IdsFollow(AnnotationTask previous, AnnotationTask next)
+    {
+        if (previous.CompletionIds.Count == 0 || next.CompletionIds.Count == 0) return false;
+        if (string.CompareOrdinal(next.PromptId, previous.PromptId) <= 0) return false;
+        string last = previous.CompletionIds[^1];
+        foreach (var id in next.CompletionIds)
+        {
+            if (string.CompareOrdinal(id, last) <= 0) return false;
+            last = id;
+        }
+        return true;
     }
 
     private TaskContent LoadContent(AnnotationTask task)
