@@ -16,5 +16,5 @@ public sealed class ReferenceOverlapBaseline : IPairBaseline
     public double Score(string prompt, string completion) => 0;
 
     public double Score(string prompt, string completion, string? reference) =>
-        reference is null ? 0 : ReferenceFeatures.Overlap(ReferenceFeatures.Words(completion), ReferenceFeatures.Words(reference)).F1;
+        reference is null ? 0 : ReferenceFeatures.Overlap(TextWords.Of(completion), TextWords.Of(reference)).F1;
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Preference.Training.Reward.Data;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Preference.Training.Reward.Data;
 /// being judged: relevance = distinct words a sentence shares with the completion and the question, over the square
 /// root of its length (so long sentences do not win on size alone). Kept sentences stay in their passage order.
 /// </summary>
-public static partial class RelevantPassages
+public static class RelevantPassages
 {
     /// <param name="countTokens">Tokens a prompt text costs in the reward model's tokenizer.</param>
     /// <returns>The whole prompt when it fits, else the question with the sentences that fit, best first.</returns>
@@ -57,8 +55,5 @@ public static partial class RelevantPassages
             .Where(p => p.Sentences.Count > 0);
 
     static HashSet<string> Words(string text) =>
-        Word().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(w => w.Length > 2 || char.IsDigit(w[0])).ToHashSet();
-
-    [GeneratedRegex(@"\w+")]
-    private static partial Regex Word();
+        TextWords.Of(text).Where(w => w.Length > 2 || char.IsDigit(w[0])).ToHashSet();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Preference.Training.Reward.Data;
 
 namespace Preference.Training.Reward.Modeling;
@@ -11,7 +10,7 @@ namespace Preference.Training.Reward.Modeling;
 /// annotators marked exactly these (wrong grounding, unverifiable, redundant, incoherent, missing information).
 /// Computed from the full prompt, never the token window, so truncation cannot hide a passage from them.
 /// </summary>
-public static partial class GroundingFeatures
+public static class GroundingFeatures
 {
     public static readonly IReadOnlyList<string> Names =
     [
@@ -26,8 +25,8 @@ public static partial class GroundingFeatures
         var qa = QaPrompt.TryParse(prompt);
         var sourceText = qa is null ? prompt : string.Join('\n', qa.Sentences);
         var question = qa?.Question ?? prompt;
-        var words = Words(completion);
-        var source = Words(sourceText);
+        var words = TextWords.Of(completion);
+        var source = TextWords.Of(sourceText);
 
         var features = new float[Count];
         features[0] = Precision(Grams(words, 1), Grams(source, 1).ToHashSet());
@@ -42,7 +41,7 @@ public static partial class GroundingFeatures
         features[5] = trigrams.Count == 0 ? 0 : (trigrams.Count - trigrams.Distinct().Count()) / (float)trigrams.Count;
         features[6] = MathF.Log(1 + words.Count);
         features[7] = completion.TrimEnd() is [.., '.' or '!' or '?' or '"' or '\''] ? 1 : 0;
-        var questionWords = Words(question).ToHashSet();
+        var questionWords = TextWords.Of(question).ToHashSet();
         features[8] = questionWords.Count == 0 ? 0 : questionWords.Count(words.ToHashSet().Contains) / (float)questionWords.Count;
         features[9] = sourceBigrams.Count == 0 ? 0 : bigrams.Distinct().Count(sourceBigrams.Contains) / (float)sourceBigrams.Count;
         return features;
@@ -51,11 +50,6 @@ public static partial class GroundingFeatures
     static float Precision(List<string> grams, HashSet<string> source) =>
         grams.Count == 0 ? 0 : grams.Count(source.Contains) / (float)grams.Count;
 
-    static List<string> Words(string text) => Word().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToList();
-
     static List<string> Grams(List<string> words, int n) =>
         Enumerable.Range(0, Math.Max(0, words.Count - n + 1)).Select(i => string.Join(' ', words.Skip(i).Take(n))).ToList();
-
-    [GeneratedRegex(@"\w+")]
-    private static partial Regex Word();
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Preference.Training.Reward.Data;
 
 namespace Preference.Training.Reward.Modeling;
 
@@ -10,7 +10,7 @@ namespace Preference.Training.Reward.Modeling;
 /// passage feature. Without a reference every value is 0 and <c>has_reference</c> is 0: a constant for every
 /// completion of that prompt, so the ranking among them is left to the other features and the trunk.
 /// </summary>
-public static partial class ReferenceFeatures
+public static class ReferenceFeatures
 {
     public static readonly IReadOnlyList<string> Names =
     [
@@ -24,8 +24,8 @@ public static partial class ReferenceFeatures
     {
         var features = new float[Count];
         if (string.IsNullOrWhiteSpace(reference)) return features;
-        var words = Words(completion);
-        var gold = Words(reference);
+        var words = TextWords.Of(completion);
+        var gold = TextWords.Of(reference);
         features[0] = 1;
         var (precision, recall, f1) = Overlap(words, gold);
         features[1] = (float)precision;
@@ -78,10 +78,5 @@ public static partial class ReferenceFeatures
         return previous[b.Count];
     }
 
-    public static List<string> Words(string text) => Word().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToList();
-
     static List<string> Bigrams(List<string> words) => Enumerable.Range(0, Math.Max(0, words.Count - 1)).Select(i => words[i] + " " + words[i + 1]).ToList();
-
-    [GeneratedRegex(@"\w+")]
-    private static partial Regex Word();
 }
