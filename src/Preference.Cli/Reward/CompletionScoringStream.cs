@@ -9,8 +9,9 @@ namespace Preference.Cli.Reward;
 
 /// <summary>
 /// `pref rm score`'s loop: reads JSONL lines of <c>{"prompt", "completion"}</c> (strings or message lists) or
-/// <c>{"messages"}</c>, each with an optional <c>reference</c> answer string (read by reference-guided models), scores them a batch at a time and writes one line per input line in order, with the raw score
-/// and, when the model has statistics, the normalised one. Memory stays bounded by one batch however long the input.
+/// <c>{"messages"}</c>, each with an optional <c>reference</c> answer string (read by reference-guided models), scores
+/// them a batch at a time and writes one line per input line in order, with the raw score and, when the model has
+/// statistics, the normalised one. Memory stays bounded by one batch however long the input.
 /// </summary>
 public sealed class CompletionScoringStream(RewardModel model, int batchSize)
 {

@@ -18,7 +18,7 @@ public static class PromptFile
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            prompts.Add(jsonl ? ReadJson(path, lineNumber, line) : line.Replace("\\n", "\n"));
+            prompts.Add(jsonl ? ReadJson(path, lineNumber, line).Prompt : line.Replace("\\n", "\n"));
         }
         if (prompts.Count == 0) throw new InvalidDataException($"{path}: no prompts in the file");
         return prompts;
@@ -38,28 +38,31 @@ public static class PromptFile
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var prompt = ReadJson(path, lineNumber, line);
-            using var document = JsonDocument.Parse(line);
-            if (!document.RootElement.TryGetProperty("reference", out var reference) || reference.ValueKind == JsonValueKind.Null) continue;
-            if (reference.ValueKind != JsonValueKind.String)
-                throw new InvalidDataException($"{path}: line {lineNumber}: reference: must be a string");
+            var (prompt, reference) = ReadJson(path, lineNumber, line);
+            if (reference is null) continue;
             // One reference per prompt text: the rollout finds it by the prompt, so two different ones would be ambiguous.
-            if (references.TryGetValue(prompt, out var earlier) && earlier != reference.GetString())
+            if (references.TryGetValue(prompt, out var earlier) && earlier != reference)
                 throw new InvalidDataException($"{path}: line {lineNumber}: reference: this prompt already has a different reference");
-            references[prompt] = reference.GetString()!;
+            references[prompt] = reference;
         }
         return references;
     }
 
-    static string ReadJson(string path, int lineNumber, string line)
+    static (string Prompt, string? Reference) ReadJson(string path, int lineNumber, string line)
     {
         try
         {
             using var document = JsonDocument.Parse(line);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("prompt", out var prompt) && prompt.ValueKind == JsonValueKind.String
+            var record = document.RootElement;
+            if (record.ValueKind == JsonValueKind.Object
+                && record.TryGetProperty("prompt", out var prompt) && prompt.ValueKind == JsonValueKind.String
                 && prompt.GetString() is { Length: > 0 } text)
-                return text;
+            {
+                if (!record.TryGetProperty("reference", out var reference) || reference.ValueKind == JsonValueKind.Null) return (text, null);
+                return reference.ValueKind == JsonValueKind.String
+                    ? (text, reference.GetString())
+                    : throw new InvalidDataException($"{path}: line {lineNumber}: reference: must be a string");
+            }
         }
         catch (JsonException e)
         {
