@@ -39,23 +39,44 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public async Task Real_hh_rlhf_dev_split_reads_every_pair_with_an_implicit_prompt()
+    public async Task Real_hh_rlhf_pairs_read_with_an_implicit_prompt()
     {
-        await using var file = File.OpenRead(SharedData.Path("data", "hh-rlhf-harmless", "dev.jsonl"));
-        var rows = new List<DatasetRow>();
-        await foreach (var row in DatasetReader.ReadAsync(file, DatasetFormat.Auto)) rows.Add(row);
+        var rows = await ReadFileAsync(TestData.Fixture("hh-rlhf-harmless", "dev-first40.jsonl"), DatasetFormat.Auto);
+        Assert.Equal(40, rows.Count);
+        Assert.All(rows, r => Assert.True(r.IsValid, r.Error));
+        Assert.All(rows, r => Assert.EndsWith("Assistant:", r.Item!.PromptText));
+    }
+
+    [SharedDataFact]
+    public async Task The_whole_hh_rlhf_dev_split_reads_every_pair_with_an_implicit_prompt()
+    {
+        var rows = await ReadFileAsync(TestData.Shared("data", "hh-rlhf-harmless", "dev.jsonl"), DatasetFormat.Auto);
         Assert.Equal(200, rows.Count);
         Assert.All(rows, r => Assert.True(r.IsValid, r.Error));
         Assert.All(rows, r => Assert.EndsWith("Assistant:", r.Item!.PromptText));
     }
 
     [Fact]
-    public async Task Real_qa_feedback_file_gives_500_four_way_items()
+    public async Task Real_qa_feedback_questions_give_four_way_items()
     {
-        await using var file = File.OpenRead(SharedData.Path("data", "qa-feedback", "dev_feedback.json"));
-        var rows = new List<DatasetRow>();
-        await foreach (var row in DatasetReader.ReadAsync(file, DatasetFormat.QaFeedback)) rows.Add(row);
+        var rows = await ReadFileAsync(TestData.Fixture("qa-feedback", "dev_feedback-first12.json"), DatasetFormat.QaFeedback);
+        Assert.Equal(12, rows.Count);
+        Assert.All(rows, r => Assert.Equal(4, r.Item!.Completions.Count));
+    }
+
+    [SharedDataFact]
+    public async Task The_whole_qa_feedback_file_gives_500_four_way_items()
+    {
+        var rows = await ReadFileAsync(TestData.Shared("data", "qa-feedback", "dev_feedback.json"), DatasetFormat.QaFeedback);
         Assert.Equal(500, rows.Count);
         Assert.All(rows, r => Assert.Equal(4, r.Item!.Completions.Count));
+    }
+
+    private static async Task<List<DatasetRow>> ReadFileAsync(string path, DatasetFormat format)
+    {
+        await using var file = File.OpenRead(path);
+        var rows = new List<DatasetRow>();
+        await foreach (var row in DatasetReader.ReadAsync(file, format)) rows.Add(row);
+        return rows;
     }
 }
