@@ -17,15 +17,38 @@ public sealed class AgreementReportTests : IDisposable
     }
 
     [Fact]
+    public async Task Gpt35_agrees_with_the_pandalm_human_majority_on_62_of_the_100_shipped_items()
+    {
+        // Computed independently with plain python over the two fixture files (every 7th PandaLM item): every item
+        // has a 2-of-3 majority; 4 judge replies are unparseable and count as misses; 62/100 = 0.62, 62/96 = 0.64583
+        // where the judge answered; Cohen's kappa vs the majority over those 96 = 0.36964078794901517; the humans'
+        // Fleiss' kappa = 0.8020455295282083. The same script gives the whole-set figures of the test below.
+        var report = JudgeAgreementReport.Build(
+            await LabelFileReader.ReadAsync(TestData.Fixture("pandalm", "testset-every7th.json")),
+            await LabelFileReader.ReadAsync(TestData.Fixture("pandalm", "gpt-3.5-turbo-judgments-every7th.json")));
+
+        Assert.Equal(100, report.Accuracy.ItemsWithMajority);
+        Assert.Equal(62, report.Accuracy.Correct);
+        Assert.Equal(0.62, report.Accuracy.Accuracy, 12);
+        Assert.Equal(0.6458333333333334, report.Accuracy.AccuracyWhereLabelled, 12);
+        Assert.Equal(0.36964078794901517, report.KappaVsMajority, 10);
+        Assert.Equal(4, report.JudgeFailures);
+        Assert.Equal(2, report.JudgeTies);
+        Assert.Equal(14, report.MajorityTies);
+        Assert.Equal(0.8020455295282083, report.HumanFleissKappa, 10);
+        Assert.Equal(13, report.Accuracy.Confusion[PairLabels.Second, PairLabels.First]);
+        Assert.Equal(3, report.Accuracy.Confusion[PairLabels.Tie, MajorityAccuracy.NoLabel]);
+    }
+
+    [SharedDataFact]
     public async Task Gpt35_agrees_with_the_pandalm_human_majority_on_473_of_699_items()
     {
         // Computed independently with plain python over the two files: every item has a 2-of-3 majority; 22 judge
         // replies are unparseable ("garbage") and count as misses; 473/699 = 0.67668, 473/677 = 0.69867 where the
         // judge answered; Cohen's kappa vs the majority over those 677 = 0.47958791477945006.
-        var humans = await LabelFileReader.ReadAsync(SharedData.PandaLm("testset.json"));
-        var judge = await LabelFileReader.ReadAsync(SharedData.PandaLm("gpt-3.5-turbo-judgments.json"));
-
-        var report = JudgeAgreementReport.Build(humans, judge);
+        var report = JudgeAgreementReport.Build(
+            await LabelFileReader.ReadAsync(TestData.Shared("data", "pandalm", "testset.json")),
+            await LabelFileReader.ReadAsync(TestData.Shared("data", "pandalm", "gpt-3.5-turbo-judgments.json")));
 
         Assert.Equal(699, report.Accuracy.ItemsWithMajority);
         Assert.Equal(473, report.Accuracy.Correct);
@@ -42,12 +65,12 @@ public sealed class AgreementReportTests : IDisposable
     [Fact]
     public async Task The_rendered_report_names_accuracy_kappa_flips_and_the_confusion_table()
     {
-        var humans = await LabelFileReader.ReadAsync(SharedData.PandaLm("testset.json"));
-        var judge = await LabelFileReader.ReadAsync(SharedData.PandaLm("gpt-3.5-turbo-judgments.json"));
+        var humans = await LabelFileReader.ReadAsync(TestData.Fixture("pandalm", "testset-every7th.json"));
+        var judge = await LabelFileReader.ReadAsync(TestData.Fixture("pandalm", "gpt-3.5-turbo-judgments-every7th.json"));
 
         var text = JudgeAgreementReport.Build(humans, judge).Render();
 
-        Assert.Contains("0.6767 (473/699", text);
+        Assert.Contains("0.6200 (62/100", text);
         Assert.Contains("Cohen's kappa vs human majority", text);
         Assert.Contains("not measured", text);
         Assert.Contains("confusion", text);

@@ -96,10 +96,10 @@ public sealed class JudgeConfigTests : IDisposable
     [Fact]
     public async Task Pandalm_items_become_tasks_with_response_ids_matching_its_labels()
     {
-        var tasks = await TaskFile.ReadAsync(SharedData.PandaLm("testset.json"));
+        var tasks = await TaskFile.ReadAsync(TestData.Fixture("pandalm", "testset-every7th.json"));
 
-        Assert.Equal(699, tasks.Count);
-        Assert.Equal("0", tasks[0].TaskId);
+        Assert.Equal(100, tasks.Count);
+        Assert.Equal(["0", "7", "14"], tasks.Take(3).Select(t => t.TaskId));
         Assert.Equal(["response1", "response2"], tasks[0].Responses.Select(r => r.Id));
         Assert.Contains("If you have any questions about my rate", tasks[0].Prompt);
     }
