@@ -11,9 +11,9 @@ public sealed class ModelBundleTests : IDisposable
     [Fact]
     public void A_hugging_face_export_of_a_llama2c_model_finds_the_llama2c_tokenizer_beside_it()
     {
-        using (var model = Llama2cCheckpoint.Load(SharedData.Stories260K))
+        using (var model = Llama2cCheckpoint.Load(Stories260K.Model))
             HuggingFaceCheckpoint.Save(model, _directory);
-        File.Copy(SharedData.Tok512, Path.Combine(_directory, "tok512.bin"));
+        File.Copy(Stories260K.Tokenizer, Path.Combine(_directory, "tok512.bin"));
 
         using var bundle = ModelBundle.Load(_directory, torch.CPU);
         var story = new TextGenerator(bundle.Model, bundle.Tokenizer)
@@ -26,7 +26,7 @@ public sealed class ModelBundleTests : IDisposable
     [Fact]
     public void A_directory_without_any_tokenizer_is_refused_by_name()
     {
-        using (var model = Llama2cCheckpoint.Load(SharedData.Stories260K))
+        using (var model = Llama2cCheckpoint.Load(Stories260K.Model))
             HuggingFaceCheckpoint.Save(model, _directory);
         var error = Assert.Throws<ModelFormatException>(() => ModelBundle.Load(_directory, torch.CPU));
         Assert.Contains("no tokenizer", error.Message);

@@ -9,7 +9,7 @@ namespace Preference.Models.Tests.Generation;
 public sealed class BatchGeneratorTests : IDisposable
 {
     const int Bos = 1, Eos = 2;
-    readonly LlamaForCausalLM _model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+    readonly LlamaForCausalLM _model = Llama2cCheckpoint.Load(Stories260K.Model);
 
     static GenerationOptions Greedy(int maxNew = 64) => new() { MaxNewTokens = maxNew, Temperature = 0, PadTokenId = 0 };
 
@@ -19,13 +19,13 @@ public sealed class BatchGeneratorTests : IDisposable
     public void Greedy_from_BOS_reproduces_llama2c_token_for_token()
     {
         using var output = BatchGenerator.Generate(_model, [Prompt(Bos)], Greedy());
-        Assert.Equal(SharedData.ReferenceGreedyTokens, output.CompletionTokens(null)[0]);
+        Assert.Equal(Stories260K.ReferenceGreedyTokens, output.CompletionTokens(null)[0]);
     }
 
     [Fact]
     public void Batched_left_padded_generation_equals_one_prompt_at_a_time()
     {
-        var reference = SharedData.ReferenceGreedyTokens;
+        var reference = Stories260K.ReferenceGreedyTokens;
         IReadOnlyList<int>[] prompts =
         [
             Prompt(Bos),
@@ -69,7 +69,7 @@ public sealed class BatchGeneratorTests : IDisposable
     {
         var options = new GenerationOptions { MaxNewTokens = 32, Temperature = 0.8, TopK = 1, Seed = 3, PadTokenId = 0 };
         using var sampled = BatchGenerator.Generate(_model, [Prompt(Bos)], options);
-        Assert.Equal(SharedData.ReferenceGreedyTokens.Take(32), sampled.CompletionTokens(null)[0]);
+        Assert.Equal(Stories260K.ReferenceGreedyTokens.Take(32), sampled.CompletionTokens(null)[0]);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class BatchGeneratorTests : IDisposable
     public void A_row_that_emits_EOS_is_masked_afterwards_and_marked_finished()
     {
         // Force EOS: with the reference text's first token as "EOS", greedy ends at once.
-        var options = Greedy(10) with { EosTokenId = SharedData.ReferenceGreedyTokens[0] };
+        var options = Greedy(10) with { EosTokenId = Stories260K.ReferenceGreedyTokens[0] };
         using var output = BatchGenerator.Generate(_model, [Prompt(Bos), Prompt(Bos, 403)], options);
         var mask = output.CompletionMask.data<long>().ToArray();
         long steps = output.CompletionMask.shape[1];
@@ -104,7 +104,7 @@ public sealed class BatchGeneratorTests : IDisposable
         Assert.All(mask.Take((int)steps).Skip(1), m => Assert.Equal(0, m));
         Assert.True(output.Finished[0].item<bool>());
         Assert.True(output.EndedWithEos[0].item<bool>());
-        Assert.Empty(output.CompletionTokens(SharedData.ReferenceGreedyTokens[0])[0]);
+        Assert.Empty(output.CompletionTokens(Stories260K.ReferenceGreedyTokens[0])[0]);
     }
 
     [Fact]

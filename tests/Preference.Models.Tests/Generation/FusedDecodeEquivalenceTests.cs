@@ -29,7 +29,7 @@ public sealed class FusedDecodeEquivalenceTests
     [Fact]
     public void Fused_logits_equal_the_torch_forward_for_stories260K_batch_1_and_padded_batch()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         AssertStepLogitsMatchTorch(model, [Prompt(1)], steps: 16);
         AssertStepLogitsMatchTorch(model, [Prompt(1, 403, 407, 261), Prompt(1), Prompt(1, 300, 301), Prompt(1, 9)], steps: 10);
     }
@@ -47,7 +47,7 @@ public sealed class FusedDecodeEquivalenceTests
     [Fact]
     public void A_long_single_prompt_splits_its_matmuls_across_workers_and_gives_the_same_logits()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         // 160 positions x 64 x 172 is past the size at which one matmul is split over output slices.
         var prompt = Prompt([1, .. Enumerable.Range(0, 159).Select(i => 3 + i * 7 % 500)]);
         AssertStepLogitsMatchTorch(model, [prompt], steps: 3, threads: 2);
@@ -65,10 +65,10 @@ public sealed class FusedDecodeEquivalenceTests
     [Fact]
     public void Fused_logits_reproduce_llama2c_reference_logits()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         model.eval();
-        var greedy = SharedData.ReferenceGreedyTokens;
-        var reference = SharedData.ReferenceLogits;
+        var greedy = Stories260K.ReferenceGreedyTokens;
+        var reference = Stories260K.ReferenceLogits;
         using var decoder = FusedLlamaDecoder.TryCreate(model, new GenerationOptions(), 1, 1, 1 + reference.Length)!;
         var logits = decoder.Prefill([Prompt(1)], 0);
         for (int position = 0; position < reference.Length; position++)
@@ -81,11 +81,11 @@ public sealed class FusedDecodeEquivalenceTests
     [Fact]
     public void Fused_greedy_from_BOS_reproduces_llama2c_token_for_token()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var options = new GenerationOptions { MaxNewTokens = 64, Temperature = 0, PadTokenId = 0 };
         Assert.Null(FusedDecodeEligibility.WhyNot(model, options));
         using var output = BatchGenerator.Generate(model, [Prompt(1)], options);
-        Assert.Equal(SharedData.ReferenceGreedyTokens, output.CompletionTokens(null)[0]);
+        Assert.Equal(Stories260K.ReferenceGreedyTokens, output.CompletionTokens(null)[0]);
     }
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class FusedDecodeEquivalenceTests
     [Fact]
     public void Fused_and_torch_sampling_on_stories260K_are_token_for_token_identical_with_eos_top_k_and_top_p()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         IReadOnlyList<int>[] batchOf9 = [.. Enumerable.Range(0, 9).Select(i => i % 3 == 0 ? Prompt(1, 403, 407) : Prompt(1))];
         AssertSameGeneration(model, [Prompt(1)], new GenerationOptions { MaxNewTokens = 48, Temperature = 0.9, Seed = 3, PadTokenId = 0 });
         AssertSameGeneration(model, batchOf9, new GenerationOptions { MaxNewTokens = 40, Temperature = 1.0, TopK = 20, Seed = 8, EosTokenId = 2, PadTokenId = 0 });

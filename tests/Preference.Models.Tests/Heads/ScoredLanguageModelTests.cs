@@ -12,7 +12,7 @@ public class ScoredLanguageModelTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(1);
-        var scored = new ScoredLanguageModel(Llama2cCheckpoint.Load(SharedData.Stories260K));
+        var scored = new ScoredLanguageModel(Llama2cCheckpoint.Load(Stories260K.Model));
         scored.eval();
         using var noGrad = no_grad();
         var tokens = tensor(new long[] { 1, 403, 407, 261, 378 }).unsqueeze(0);

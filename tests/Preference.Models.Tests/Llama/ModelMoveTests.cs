@@ -10,7 +10,7 @@ public class ModelMoveTests
     [Fact]
     public void A_model_moved_through_float64_and_back_keeps_the_reference_logits()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         model.to(ScalarType.Float64);
         model.to(ScalarType.Float32);
         model.to(torch.CPU);
@@ -21,7 +21,7 @@ public class ModelMoveTests
     [Fact]
     public void The_loader_keeps_the_reference_logits_after_moving_to_the_requested_device_and_dtype()
     {
-        using var loaded = ModelLoader.Load(SharedData.Stories260K, new ModelLoadOptions { Device = torch.CPU }).Model;
+        using var loaded = ModelLoader.Load(Stories260K.Model, new ModelLoadOptions { Device = torch.CPU }).Model;
 
         ReferenceLogits.AssertMatch(loaded);
     }

@@ -9,19 +9,19 @@ public class ModelLoaderTests
     [Fact]
     public void A_bin_file_loads_as_llama2c_with_its_tokenizer_found_beside_it()
     {
-        var loaded = ModelLoader.Load(SharedData.Stories260K);
+        var loaded = ModelLoader.Load(Stories260K.Model);
         using var _ = loaded.Model;
 
         var model = Assert.IsType<LlamaForCausalLM>(loaded.Model);
         Assert.True(model.Config.RopeInterleaved);
-        Assert.Equal([Path.GetFullPath(SharedData.Tok512)], loaded.TokenizerFiles);
+        Assert.Equal([Path.GetFullPath(Stories260K.Tokenizer)], loaded.TokenizerFiles);
         Assert.False(model.training);
     }
 
     [Fact]
     public void A_bin_file_loads_in_the_requested_dtype()
     {
-        var loaded = ModelLoader.Load(SharedData.Stories260K, new ModelLoadOptions { DType = ScalarType.BFloat16 });
+        var loaded = ModelLoader.Load(Stories260K.Model, new ModelLoadOptions { DType = ScalarType.BFloat16 });
         using var _ = loaded.Model;
         Assert.All(loaded.Model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
     }

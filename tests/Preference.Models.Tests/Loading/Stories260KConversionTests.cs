@@ -10,7 +10,7 @@ public class Stories260KConversionTests
 {
     static (CausalLanguageModel Original, CausalLanguageModel Reloaded, TempDirectory Dir) Convert()
     {
-        var original = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        var original = Llama2cCheckpoint.Load(Stories260K.Model);
         original.eval();
         var dir = new TempDirectory();
         HuggingFaceCheckpoint.Save(original, dir.Path);
@@ -18,7 +18,7 @@ public class Stories260KConversionTests
         return (original, reloaded, dir);
     }
 
-    static long[] ReferencePrompt => [1, .. SharedData.ReferenceGreedyTokens.Take(40).Select(t => (long)t)];
+    static long[] ReferencePrompt => [1, .. Stories260K.ReferenceGreedyTokens.Take(40).Select(t => (long)t)];
 
     [Fact]
     public void Converted_model_gives_the_same_logits_within_1e5()
@@ -53,7 +53,7 @@ public class Stories260KConversionTests
     {
         var (original, reloaded, dir) = Convert();
         using var _ = dir;
-        var expected = SharedData.ReferenceGreedyTokens.Take(24).ToArray();
+        var expected = Stories260K.ReferenceGreedyTokens.Take(24).ToArray();
 
         Assert.Equal(expected, Greedy(original, expected.Length));
         Assert.Equal(expected, Greedy(reloaded, expected.Length));

@@ -9,7 +9,7 @@ public class LayerFreezingTests
     [Fact]
     public void Freezing_the_first_two_layers_leaves_later_layers_and_the_final_norm_trainable()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         int frozen = LayerFreezing.FreezeFirstLayers(model, 2);
 
         var parameters = model.named_parameters().ToList();
@@ -23,7 +23,7 @@ public class LayerFreezingTests
     [Fact]
     public void Freezing_embeddings_freezes_only_the_token_embedding()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         Assert.Equal(1, LayerFreezing.FreezeEmbeddings(model));
         Assert.Equal(["model.embed_tokens.weight"],
             model.named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name).ToArray());
@@ -32,7 +32,7 @@ public class LayerFreezingTests
     [Fact]
     public void Freezing_more_layers_than_the_model_has_is_refused()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var error = Assert.Throws<ArgumentException>(() => LayerFreezing.FreezeFirstLayers(model, 6));
         Assert.StartsWith("freeze_layers is 6 but the model has 5 layers", error.Message);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));

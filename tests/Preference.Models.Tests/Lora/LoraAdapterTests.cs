@@ -13,7 +13,7 @@ public class LoraAdapterTests
     [Fact]
     public void Apply_wraps_every_matching_projection_and_leaves_only_adapters_trainable()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var wrapped = LoraAdapters.Apply(model, R8);
 
         Assert.Equal(10, wrapped.Count); // q_proj and v_proj in each of 5 layers
@@ -28,7 +28,7 @@ public class LoraAdapterTests
     public void A_fresh_adapter_changes_nothing()
     {
         using var scope = NewDisposeScope();
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var before = LoraTraining.Logits(model);
         LoraAdapters.Apply(model, R8);
         Assert.True(TensorAssert.Identical(before, LoraTraining.Logits(model)));
@@ -39,7 +39,7 @@ public class LoraAdapterTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         LoraAdapters.Apply(model, R8);
         var baseBefore = LoraTraining.BaseWeights(model);
         var adaptersBefore = model.AdapterParameters().Select(p => p.detach().clone()).ToList();
@@ -58,9 +58,9 @@ public class LoraAdapterTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(4);
-        using var baseModel = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var baseModel = Llama2cCheckpoint.Load(Stories260K.Model);
         var baseLogits = LoraTraining.Logits(baseModel);
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         LoraAdapters.Apply(model, R8);
         LoraTraining.Train(model, model.AdapterParameters());
         var adapted = LoraTraining.Logits(model);
@@ -78,7 +78,7 @@ public class LoraAdapterTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(5);
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         LoraAdapters.Apply(model, R8);
         LoraTraining.Train(model, model.AdapterParameters());
         var adapted = LoraTraining.Logits(model);
@@ -96,7 +96,7 @@ public class LoraAdapterTests
         using var scope = NewDisposeScope();
         using var directory = new TempDirectory();
         torch.manual_seed(6);
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         LoraAdapters.Apply(model, R8);
         LoraTraining.Train(model, model.AdapterParameters());
         var adapted = LoraTraining.Logits(model);
@@ -118,13 +118,13 @@ public class LoraAdapterTests
         using var scope = NewDisposeScope();
         using var directory = new TempDirectory();
         torch.manual_seed(7);
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         LoraAdapters.Apply(model, R8);
         LoraTraining.Train(model, model.AdapterParameters());
         var adapted = LoraTraining.Logits(model);
 
         PeftAdapterFiles.Save(model, R8, directory.Path, baseModel: "stories260K", modelType: model.ModelType);
-        using var fresh = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var fresh = Llama2cCheckpoint.Load(Stories260K.Model);
         var loaded = PeftAdapterFiles.Load(fresh, directory.Path);
 
         Assert.Equal(R8, loaded with { TargetModules = R8.TargetModules });
@@ -142,13 +142,13 @@ public class LoraAdapterTests
     public void Peft_adapter_for_another_shape_is_refused_naming_the_tensor()
     {
         using var directory = new TempDirectory();
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         LoraAdapters.Apply(model, R8);
         PeftAdapterFiles.Save(model, R8, directory.Path);
         File.WriteAllText(Path.Combine(directory.Path, PeftAdapterFiles.ConfigFileName),
             """{"peft_type": "LORA", "r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj"]}""");
 
-        using var fresh = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var fresh = Llama2cCheckpoint.Load(Stories260K.Model);
         var error = Assert.Throws<ModelFormatException>(() => PeftAdapterFiles.Load(fresh, directory.Path));
         Assert.Contains("q_proj.lora_A.weight' has shape [8, 64], the model needs [4, 64]", error.Message);
     }
@@ -157,7 +157,7 @@ public class LoraAdapterTests
     public void Directory_without_adapter_config_is_refused()
     {
         using var directory = new TempDirectory();
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var error = Assert.Throws<ModelFormatException>(() => PeftAdapterFiles.Load(model, directory.Path));
         Assert.Contains("adapter_config.json", error.Message);
     }
@@ -165,7 +165,7 @@ public class LoraAdapterTests
     [Fact]
     public void Unknown_target_module_is_refused_listing_the_linear_layers_there_are()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var error = Assert.Throws<ArgumentException>(() => LoraAdapters.Apply(model, R8 with { TargetModules = ["query"] }));
         Assert.Contains("q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj", error.Message);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
@@ -174,7 +174,7 @@ public class LoraAdapterTests
     [Fact]
     public void Disabling_adapters_on_a_model_without_any_is_an_error_not_a_silent_no_op()
     {
-        using var model = Llama2cCheckpoint.Load(SharedData.Stories260K);
+        using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         Assert.Throws<InvalidOperationException>(() => model.DisabledAdapters());
     }
 

@@ -5,7 +5,7 @@ namespace Preference.Models.Tests.Tokenization;
 
 public class Llama2cTokenizerTests
 {
-    static readonly Llama2cTokenizer Tok512 = Llama2cTokenizer.Load(TokenizerTestFiles.Tok512, 512);
+    static readonly Llama2cTokenizer Tok512 = Llama2cTokenizer.Load(Stories260K.Tokenizer, 512);
 
     // Expected ids were produced by llama2.c's own run.c (build_tokenizer + encode(text, bos=1, eos=0)) on tok512.bin.
     public static TheoryData<string, int[]> RunCEncodings => new()
@@ -41,7 +41,7 @@ public class Llama2cTokenizerTests
     [Fact]
     public void Reference_greedy_tokens_decode_to_the_reference_text()
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(TokenizerTestFiles.Stories260KReference));
+        using var json = JsonDocument.Parse(File.ReadAllText(Stories260K.ReferenceFile));
         int[] tokens = [.. json.RootElement.GetProperty("greedy_next_tokens_64").EnumerateArray().Select(e => e.GetInt32())];
         string expected = json.RootElement.GetProperty("greedy_text").GetString()!;
 
@@ -88,7 +88,7 @@ public class Llama2cTokenizerTests
     {
         using var dir = new TempDirectory();
         string path = dir.File("tok.bin");
-        File.WriteAllBytes(path, File.ReadAllBytes(TokenizerTestFiles.Tok512)[..1000]);
+        File.WriteAllBytes(path, File.ReadAllBytes(Stories260K.Tokenizer)[..1000]);
 
         var error = Assert.Throws<TokenizerFormatException>(() => Llama2cTokenizer.Load(path, 512));
 
@@ -99,7 +99,7 @@ public class Llama2cTokenizerTests
     [Fact]
     public void A_vocabulary_size_smaller_than_the_file_is_rejected()
     {
-        var error = Assert.Throws<TokenizerFormatException>(() => Llama2cTokenizer.Load(TokenizerTestFiles.Tok512, 500));
+        var error = Assert.Throws<TokenizerFormatException>(() => Llama2cTokenizer.Load(Stories260K.Tokenizer, 500));
 
         Assert.Contains("vocabulary size does not match", error.Problem);
     }
@@ -107,10 +107,10 @@ public class Llama2cTokenizerTests
     [Fact]
     public void The_file_round_trips_through_its_writer()
     {
-        var file = Llama2cTokenizerFile.Read(TokenizerTestFiles.Tok512, 512);
+        var file = Llama2cTokenizerFile.Read(Stories260K.Tokenizer, 512);
         using var copy = new MemoryStream();
         file.Write(copy);
 
-        Assert.Equal(File.ReadAllBytes(TokenizerTestFiles.Tok512), copy.ToArray());
+        Assert.Equal(File.ReadAllBytes(Stories260K.Tokenizer), copy.ToArray());
     }
 }

@@ -7,11 +7,11 @@ namespace Preference.Models.Tests.Tokenization;
 
 public class ModelTokenizerTests
 {
-    static readonly ModelTokenizer Tok512 = TokenizerLoader.Load(TokenizerTestFiles.Tok512);
+    static readonly ModelTokenizer Tok512 = TokenizerLoader.Load(Stories260K.Tokenizer);
 
     static (int[] Tokens, string Text) Reference()
     {
-        using var json = JsonDocument.Parse(File.ReadAllText(TokenizerTestFiles.Stories260KReference));
+        using var json = JsonDocument.Parse(File.ReadAllText(Stories260K.ReferenceFile));
         return ([.. json.RootElement.GetProperty("greedy_next_tokens_64").EnumerateArray().Select(e => e.GetInt32())],
             json.RootElement.GetProperty("greedy_text").GetString()!);
     }
@@ -57,7 +57,7 @@ public class ModelTokenizerTests
     [Fact]
     public void A_model_directory_loads_the_llama2c_tokenizer_beside_the_model()
     {
-        var tokenizer = TokenizerLoader.Load(Path.GetDirectoryName(TokenizerTestFiles.Tok512)!);
+        var tokenizer = TokenizerLoader.Load(Path.GetDirectoryName(Stories260K.Tokenizer)!);
 
         Assert.Equal(Tok512.Encode("Once upon a time"), tokenizer.Encode("Once upon a time"));
     }

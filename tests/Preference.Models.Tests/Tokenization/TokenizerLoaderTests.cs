@@ -40,7 +40,7 @@ public class TokenizerLoaderTests
     public void A_truncated_llama2c_file_is_rejected_naming_the_file()
     {
         using var dir = new TempDirectory();
-        File.WriteAllBytes(dir.File("tok512.bin"), File.ReadAllBytes(TokenizerTestFiles.Tok512)[..3001]);
+        File.WriteAllBytes(dir.File("tok512.bin"), File.ReadAllBytes(Stories260K.Tokenizer)[..3001]);
 
         var error = Assert.Throws<TokenizerFormatException>(() => TokenizerLoader.Load(dir.File("tok512.bin")));
 
@@ -50,15 +50,15 @@ public class TokenizerLoaderTests
     [Fact]
     public void LoadLlama2c_checks_the_vocabulary_size_the_model_declares()
     {
-        Assert.Throws<TokenizerFormatException>(() => TokenizerLoader.LoadLlama2c(TokenizerTestFiles.Tok512, 1024));
-        Assert.Equal(512, TokenizerLoader.LoadLlama2c(TokenizerTestFiles.Tok512, 512).VocabSize);
+        Assert.Throws<TokenizerFormatException>(() => TokenizerLoader.LoadLlama2c(Stories260K.Tokenizer, 1024));
+        Assert.Equal(512, TokenizerLoader.LoadLlama2c(Stories260K.Tokenizer, 512).VocabSize);
     }
 
     [Fact]
     public void A_malformed_tokenizer_config_is_rejected_naming_it()
     {
         using var dir = new TempDirectory();
-        File.Copy(TokenizerTestFiles.Tok512, dir.File("tok512.bin"));
+        File.Copy(Stories260K.Tokenizer, dir.File("tok512.bin"));
         File.WriteAllText(dir.File("tokenizer_config.json"), "{ not json");
 
         var error = Assert.Throws<TokenizerFormatException>(() => TokenizerLoader.Load(dir.Path));
