@@ -24,6 +24,13 @@ public sealed record GenerationOptions
     /// <summary>Token used for left padding of prompts and after a sequence has finished.</summary>
     public int PadTokenId { get; init; }
 
+    /// <summary>
+    /// The tokenizer's vocabulary size: ids at or above it are never sampled. A model's embedding may have more rows
+    /// than its tokenizer has tokens (vocabularies padded to a multiple of 64, say), and an id with no text would end
+    /// decoding with an error. Null samples any id of the model.
+    /// </summary>
+    public int? TokenizerVocabSize { get; init; }
+
     /// <summary>Reuse keys/values of earlier positions (default). Off recomputes the whole prefix each step.</summary>
     public bool UseKvCache { get; init; } = true;
 
@@ -48,6 +55,7 @@ public sealed record GenerationOptions
         if (Temperature < 0 || double.IsNaN(Temperature)) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "temperature must be 0 (greedy) or positive");
         if (TopK < 0) throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "top-k must be 0 (off) or positive");
         if (TopP is <= 0 or > 1 || double.IsNaN(TopP)) throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "top-p must be in (0, 1]");
+        if (TokenizerVocabSize < 1) throw new ArgumentOutOfRangeException(nameof(TokenizerVocabSize), TokenizerVocabSize, "the tokenizer's vocabulary size must be positive");
     }
 }
 

@@ -16,6 +16,7 @@ public sealed class TextGenerator(CausalLanguageModel model, ModelTokenizer toke
         {
             EosTokenId = options.EosTokenId ?? tokenizer.EosId,
             PadTokenId = tokenizer.PadId,
+            TokenizerVocabSize = tokenizer.VocabSize,
             Watcher = stops ?? options.Watcher,
         };
         var results = new List<Completion>(prompts.Count);
@@ -29,7 +30,8 @@ public sealed class TextGenerator(CausalLanguageModel model, ModelTokenizer toke
             var logProbs = output.CompletionLogProbs.sum(1).cpu().data<float>().ToArray();
             for (int i = 0; i < batch.Count; i++)
             {
-                var text = tokenizer.Decode(tokens[i]);
+                // Decoded after its prompt, so the first word keeps its leading space.
+                var text = tokenizer.DecodeContinuation(encoded[i], tokens[i]);
                 if (stops is not null) text = stops.Truncate(text);
                 results.Add(new Completion(batch[i], text, tokens[i], finished[i], logProbs[i]));
             }
@@ -41,7 +43,8 @@ public sealed class TextGenerator(CausalLanguageModel model, ModelTokenizer toke
     public Completion Stream(string prompt, GenerationOptions options, Action<string> onText,
         IReadOnlyList<string>? stopStrings = null, CancellationToken cancellationToken = default)
     {
-        var printer = new StreamingPrinter(tokenizer, onText, stopStrings is { Count: > 0 } ? new StopStrings(tokenizer, stopStrings) : null);
+        var printer = new StreamingPrinter(tokenizer, tokenizer.Encode(prompt, addBos: true), onText,
+            stopStrings is { Count: > 0 } ? new StopStrings(tokenizer, stopStrings) : null);
         var completion = Generate([prompt], options with { Watcher = printer }, stopStrings: null, cancellationToken: cancellationToken)[0];
         printer.Finish();
         return printer.Stops is null ? completion : completion with { Text = printer.Stops.Truncate(completion.Text) };
@@ -51,9 +54,10 @@ public sealed class TextGenerator(CausalLanguageModel model, ModelTokenizer toke
     /// Prints text as tokens arrive, holding back the last few characters while they could still be the start of a
     /// stop string, so a stop string is never printed.
     /// </summary>
-    sealed class StreamingPrinter(ModelTokenizer tokenizer, Action<string> onText, StopStrings? stops) : IGenerationWatcher
+    sealed class StreamingPrinter(ModelTokenizer tokenizer, IReadOnlyList<int> prompt, Action<string> onText, StopStrings? stops)
+        : IGenerationWatcher
     {
-        readonly TokenStreamDecoder _decoder = tokenizer.CreateStreamDecoder();
+        readonly TokenStreamDecoder _decoder = tokenizer.CreateStreamDecoder(prompt);
         readonly int _holdBack = stops is null ? 0 : stops.MaxLength - 1;
         string _pending = "";
         bool _stopped;

@@ -7,12 +7,18 @@ namespace Preference.Models.Generation;
 /// <summary>
 /// Turns a batch of next-token logits into tokens and their log-probabilities. The log-probability is taken under
 /// the temperature-scaled distribution before top-k/top-p filtering, as PPO implementations (TRL) compute it.
+/// Ids the tokenizer does not have (<see cref="GenerationOptions.TokenizerVocabSize"/>) get no probability at all.
 /// </summary>
 public sealed class TokenSampler(GenerationOptions options, torch.Generator? generator)
 {
+    // Ids past the tokenizer are the tail of the vocabulary, so leaving them out is a view of the first ids: the same
+    // distribution as -inf logits there, with no mask to build and nothing computed per step.
+    readonly long _sampledIds = options.TokenizerVocabSize ?? long.MaxValue;
+
     /// <summary>[B, V] logits -> ([B] tokens, [B] log-probs).</summary>
     public (Tensor Tokens, Tensor LogProbs) Sample(Tensor logits)
     {
+        if (_sampledIds < logits.shape[^1]) logits = logits.narrow(-1, 0, _sampledIds);
         logits = logits.to(ScalarType.Float32);
         if (options.IsGreedy)
         {

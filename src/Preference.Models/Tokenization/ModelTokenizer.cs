@@ -24,9 +24,11 @@ public sealed class ModelTokenizer
     /// <param name="bosId">-1 when the tokenizer has no BOS (Qwen); <see cref="Encode"/> then adds none.</param>
     /// <param name="specialTokens">Strings encoded as one id wherever they appear in text.</param>
     /// <param name="vocabulary">Piece to id, for <see cref="IdToPiece"/>; read from <paramref name="inner"/> when it exposes one.</param>
+    /// <param name="addBosToken">tokenizer_config.json's <c>add_bos_token</c>: false for tokenizers that have a BOS but do
+    /// not put it before encoded text (GPT-2), so <see cref="Encode"/> adds none, as transformers does.</param>
     public ModelTokenizer(Tokenizer inner, string format, int vocabSize, int bosId, int eosId, int? padId = null,
         IReadOnlyDictionary<string, int>? specialTokens = null, ChatTemplate? chatTemplate = null, string? chatTemplateSource = null,
-        IReadOnlyDictionary<string, int>? vocabulary = null)
+        IReadOnlyDictionary<string, int>? vocabulary = null, bool addBosToken = true)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabSize);
@@ -36,6 +38,7 @@ public sealed class ModelTokenizer
         Format = format;
         VocabSize = vocabSize;
         BosId = bosId;
+        AddsBos = bosId >= 0 && addBosToken;
         EosId = eosId;
         PadId = padId is >= 0 ? padId.Value : eosId;
         HasPad = padId is >= 0;
@@ -64,6 +67,9 @@ public sealed class ModelTokenizer
 
     public bool HasBos => BosId >= 0;
 
+    /// <summary>Whether encoding puts BOS before the text (<see cref="HasBos"/> and not <c>add_bos_token: false</c>).</summary>
+    public bool AddsBos { get; }
+
     public int EosId { get; }
 
     /// <summary>The pad token, or EOS when the tokenizer defines none (<see cref="HasPad"/> tells which).</summary>
@@ -79,12 +85,13 @@ public sealed class ModelTokenizer
 
     public IReadOnlyDictionary<string, int> SpecialTokens => _specialTokens;
 
+    /// <param name="addBos">Put BOS first when this tokenizer adds one (<see cref="AddsBos"/>).</param>
     /// <param name="parseSpecialTokens">Match special token strings in <paramref name="text"/> (default, as HF does); off for untrusted text that must stay plain.</param>
     public IReadOnlyList<int> Encode(string text, bool addBos = true, bool addEos = false, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 2);
-        if (addBos && HasBos) ids.Add(BosId);
+        if (addBos && AddsBos) ids.Add(BosId);
         if (parseSpecialTokens && _specialPattern is not null)
         {
             int start = 0;
@@ -102,6 +109,24 @@ public sealed class ModelTokenizer
         }
         if (addEos) ids.Add(EosId);
         return ids;
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="prompt"/> + <paramref name="completion"/> as the one text the model reads (tokenizing the
+    /// parts apart would split words at the seam differently and, with SentencePiece or llama2.c, add a second
+    /// dummy-prefix space before the completion), and finds where the completion's ids start: the first id where the
+    /// prompt's own tokens stop agreeing with the whole.
+    /// </summary>
+    public (IReadOnlyList<int> Ids, int CompletionStart) EncodeJoined(string prompt, string completion, bool addBos = true,
+        bool parseSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(completion);
+        var ids = Encode(prompt + completion, addBos, addEos: false, parseSpecialTokens);
+        var promptIds = Encode(prompt, addBos, addEos: false, parseSpecialTokens);
+        int start = 0, n = Math.Min(promptIds.Count, ids.Count);
+        while (start < n && promptIds[start] == ids[start]) start++;
+        return (ids, start);
     }
 
     /// <summary>Renders with <see cref="ChatTemplate"/> (or <paramref name="template"/>) and encodes, adding BOS only if the template does not write it.</summary>
@@ -141,8 +166,44 @@ public sealed class ModelTokenizer
         }
     }
 
+    /// <summary>
+    /// The text <paramref name="continuation"/> adds after <paramref name="context"/>, as a reader of the two together
+    /// sees it. Decoding a completion alone is wrong: SentencePiece and llama2.c drop the leading space of the first
+    /// piece they decode ("The dog" + "▁was" would read "The dogwas"), and a character split across byte-fallback
+    /// tokens at the seam would decode as garbage. So, as transformers and vLLM do, decode the last few context ids
+    /// together with the continuation and keep what follows the context's own text. Every completion is decoded this way.
+    /// </summary>
+    /// <param name="context">The ids before the continuation (a prompt, or text already printed); BOS, EOS and pad are ignored.</param>
+    public string DecodeContinuation(IReadOnlyList<int> context, IReadOnlyList<int> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        if (continuation.Count == 0) return "";
+        int start = Math.Max(0, context.Count - ContinuationContextIds);
+        var window = new List<int>(context.Count - start + continuation.Count);
+        for (int i = start; i < context.Count; i++) window.Add(context[i]);
+        string before = Decode(window);
+        window.AddRange(continuation);
+        string all = Decode(window);
+        // The seam can change the context's own text (bytes of one character on both sides): the continuation
+        // then starts where the two texts part, so the completed character belongs to it.
+        int cut = all.StartsWith(before, StringComparison.Ordinal) ? before.Length : CommonPrefixLength(before, all);
+        return all[cut..];
+    }
+
+    // Enough ids to hold a whole UTF-8 character in byte-fallback tokens (at most 4) and the word before it.
+    const int ContinuationContextIds = 8;
+
+    static int CommonPrefixLength(string a, string b)
+    {
+        int n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n]) n++;
+        return n;
+    }
+
     /// <summary>A decoder that turns generated ids into printable text one token at a time.</summary>
-    public TokenStreamDecoder CreateStreamDecoder() => new(this);
+    /// <param name="context">The prompt's ids: the first generated token is decoded after them (see <see cref="DecodeContinuation"/>).</param>
+    public TokenStreamDecoder CreateStreamDecoder(IReadOnlyList<int>? context = null) => new(this, context ?? []);
 
     /// <summary>The vocabulary entry of <paramref name="id"/> as stored (e.g. "▁the", "Ġthe", " the", "&lt;0x0A&gt;"), or null.</summary>
     public string? IdToPiece(int id)

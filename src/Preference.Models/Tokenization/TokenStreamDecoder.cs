@@ -3,17 +3,28 @@ namespace Preference.Models.Tokenization;
 /// <summary>
 /// Prints generated tokens as they come. Decoding each token alone is wrong twice over: a character split across
 /// byte-fallback tokens (&lt;0xE6&gt;&lt;0x97&gt;&lt;0xA5&gt;) would print as garbage, and SentencePiece drops the
-/// leading space of whatever it decodes first. So we decode a short window that starts at an already printed
-/// token and emit only the new suffix, holding it back while it ends in an incomplete character.
+/// leading space of whatever it decodes first. So each new token is decoded as a continuation of the tokens before it
+/// (<see cref="ModelTokenizer.DecodeContinuation"/>: the prompt for the first, then the last printed ones), and the
+/// new text is held back while it ends in an incomplete character.
 /// </summary>
-public sealed class TokenStreamDecoder(ModelTokenizer tokenizer)
+public sealed class TokenStreamDecoder
 {
     // A UTF-8 character spans at most 4 byte tokens; past that the replacement character is real, not pending.
     const int MaxPendingTokens = 4;
 
-    readonly List<int> _ids = [];
-    int _prefixStart;   // first id of the window; its text was printed already
-    int _printedEnd;    // ids before this have been printed
+    readonly ModelTokenizer _tokenizer;
+    readonly List<int> _ids;
+    readonly int _contextCount;  // the prompt's ids at the start of _ids: context, never printed
+    int _prefixStart;            // first id of the context for the next piece; its text was printed already
+    int _printedEnd;             // ids before this have been printed
+
+    /// <param name="context">The prompt's ids; only its last few are kept.</param>
+    public TokenStreamDecoder(ModelTokenizer tokenizer, IReadOnlyList<int> context)
+    {
+        _tokenizer = tokenizer;
+        _ids = [.. context.Skip(Math.Max(0, context.Count - 8))];
+        _contextCount = _printedEnd = _ids.Count;
+    }
 
     /// <summary>Adds one generated id; returns the text now safe to print (often empty while a character is incomplete).</summary>
     public string Push(int id)
@@ -26,24 +37,16 @@ public sealed class TokenStreamDecoder(ModelTokenizer tokenizer)
     public string Flush() => Emit(force: true);
 
     /// <summary>All text printed or pending so far.</summary>
-    public string Text => tokenizer.Decode(_ids);
+    public string Text => _tokenizer.DecodeContinuation(_ids[.._contextCount], _ids[_contextCount..]);
 
     string Emit(bool force)
     {
         if (_printedEnd == _ids.Count) return "";
-        string printed = tokenizer.Decode(Window(_prefixStart, _printedEnd));
-        string current = tokenizer.Decode(Window(_prefixStart, _ids.Count));
-        bool incomplete = current.Length > 0 && current[^1] == '\uFFFD' && _ids.Count - _printedEnd < MaxPendingTokens;
-        if (!force && (incomplete || current.Length <= printed.Length && !current.StartsWith(printed, StringComparison.Ordinal)))
-            return "";
-        string delta = current.Length > printed.Length ? current[printed.Length..] : "";
+        string delta = _tokenizer.DecodeContinuation(_ids[_prefixStart.._printedEnd], _ids[_printedEnd..]);
+        bool incomplete = delta.Length > 0 && delta[^1] == '\uFFFD' && _ids.Count - _printedEnd < MaxPendingTokens;
+        if (!force && incomplete) return "";
         _prefixStart = _printedEnd;
         _printedEnd = _ids.Count;
         return delta;
-    }
-
-    IEnumerable<int> Window(int start, int end)
-    {
-        for (int i = start; i < end; i++) yield return _ids[i];
     }
 }

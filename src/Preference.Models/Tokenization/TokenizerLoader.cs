@@ -101,6 +101,7 @@ public static class TokenizerLoader
 
         string? source = config?.ChatTemplate;
         var template = chatTemplate ?? (source is null ? null : ChatTemplateDetector.Detect(source, config?.BosToken, config?.EosToken));
-        return new ModelTokenizer(parts.Inner, parts.Format, merged.VocabSize, bos, eos, pad, specials, template, source, parts.Vocabulary);
+        return new ModelTokenizer(parts.Inner, parts.Format, merged.VocabSize, bos, eos, pad, specials, template, source, parts.Vocabulary,
+            addBosToken: config?.AddBosToken ?? true);
     }
 }

@@ -8,7 +8,7 @@ public class SentencePieceAndTiktokenTests
     /// <summary>tok512's pieces as a real SentencePiece ModelProto: spaces back to "▁", byte and control types restored.</summary>
     static byte[] Tok512AsSentencePieceModel()
     {
-        var file = Llama2cTokenizerFile.Read(TokenizerTestFiles.Tok512, 512);
+        var file = Llama2cTokenizerFile.Read(Stories260K.Tokenizer, 512);
         var pieces = new SentencePieceEntry[512];
         for (int id = 0; id < 512; id++)
         {
@@ -34,7 +34,7 @@ public class SentencePieceAndTiktokenTests
         using var dir = new TempDirectory();
         File.WriteAllBytes(dir.File("tokenizer.model"), Tok512AsSentencePieceModel());
         var sentencePiece = TokenizerLoader.Load(dir.Path);
-        var llama2c = TokenizerLoader.Load(TokenizerTestFiles.Tok512);
+        var llama2c = TokenizerLoader.Load(Stories260K.Tokenizer);
 
         Assert.Equal("sentencepiece", sentencePiece.Format);
         Assert.Equal(llama2c.Encode(text), sentencePiece.Encode(text));
@@ -51,6 +51,33 @@ public class SentencePieceAndTiktokenTests
         Assert.Equal((1, 2, 512), (tokenizer.BosId, tokenizer.EosId, tokenizer.VocabSize));
         Assert.Equal([1, 1], tokenizer.Encode("<s>"));
         Assert.Equal("\u2581Once", tokenizer.IdToPiece(403));
+    }
+
+    [Fact]
+    public void A_tokenizer_config_with_add_bos_token_false_puts_no_bos_before_text()
+    {
+        // GPT-2-style tokenizers name a BOS but never put it before text; transformers honours add_bos_token: false.
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("tokenizer.model"), Tok512AsSentencePieceModel());
+        File.WriteAllText(dir.File("tokenizer_config.json"), """{ "bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false }""");
+        var tokenizer = TokenizerLoader.Load(dir.Path);
+        var llama2c = TokenizerLoader.Load(Stories260K.Tokenizer);
+
+        Assert.Equal(1, tokenizer.BosId);
+        Assert.False(tokenizer.AddsBos);
+        Assert.Equal(llama2c.Encode("Once upon a time", addBos: false), tokenizer.Encode("Once upon a time", addBos: true));
+    }
+
+    [Fact]
+    public void A_sentencepiece_completion_decoded_after_its_prompt_keeps_its_leading_space()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("tokenizer.model"), Tok512AsSentencePieceModel());
+        var tokenizer = TokenizerLoader.Load(dir.Path);
+        var prompt = tokenizer.Encode("The dog");
+        var whole = tokenizer.Encode("The dog was happy.");
+
+        Assert.Equal(" was happy.", tokenizer.DecodeContinuation(prompt, whole.Skip(prompt.Count).ToList()));
     }
 
     [Fact]
