@@ -17,10 +17,11 @@ public sealed class ReferenceBaseline(CausalLanguageModel reference, ModelTokeni
         var missing = prompts.Distinct().Where(p => !_cache.ContainsKey(p)).ToList();
         if (missing.Count > 0)
         {
-            using var output = BatchGenerator.Generate(reference, missing.Select(p => tokenizer.Encode(p, addBos: true)).ToList(),
-                options with { PadTokenId = tokenizer.PadId }, cancellationToken);
+            var encoded = missing.Select(p => tokenizer.Encode(p, addBos: true)).ToList();
+            using var output = BatchGenerator.Generate(reference, encoded,
+                options with { PadTokenId = tokenizer.PadId, TokenizerVocabSize = tokenizer.VocabSize }, cancellationToken);
             var tokens = output.CompletionTokens(options.EosTokenId);
-            for (int i = 0; i < missing.Count; i++) _cache[missing[i]] = tokenizer.Decode(tokens[i]);
+            for (int i = 0; i < missing.Count; i++) _cache[missing[i]] = tokenizer.DecodeContinuation(encoded[i], tokens[i]);
         }
         return Task.FromResult<IReadOnlyList<string>>(prompts.Select(p => _cache[p]).ToList());
     }

@@ -59,11 +59,9 @@ public static class SftTokenization
 
     static (int[] Ids, bool[] Learned) PromptCompletion(string prompt, string completion, ModelTokenizer tokenizer)
     {
-        // Tokenize the whole text once: tokenizing the parts separately would split words at the seam differently
-        // from inference. The learned part starts where the prompt's own tokens stop agreeing with the whole.
-        var full = tokenizer.Encode(prompt + completion, addBos: true).Append(tokenizer.EosId).ToArray();
-        var promptIds = tokenizer.Encode(prompt, addBos: true);
-        int start = CommonPrefix(promptIds, full);
+        // Tokenize the whole text once (ModelTokenizer.EncodeJoined), as inference and the reward model read it.
+        var (ids, start) = tokenizer.EncodeJoined(prompt, completion);
+        var full = ids.Append(tokenizer.EosId).ToArray();
         var learned = new bool[full.Length];
         Array.Fill(learned, true, start, full.Length - start);
         return (full, learned);
@@ -81,7 +79,7 @@ public static class SftTokenization
             // The turn's tokens: from where the conversation-so-far plus the assistant cue ends, to where the
             // conversation including this turn ends.
             int start = i == 0
-                ? (tokenizer.HasBos ? 1 : 0)
+                ? (tokenizer.HasBos && full.Count > 0 && full[0] == tokenizer.BosId ? 1 : 0)
                 : CommonPrefix(tokenizer.EncodeChat(messages.Take(i).ToList(), addGenerationPrompt: true, template), full);
             var through = tokenizer.EncodeChat(messages.Take(i + 1).ToList(), addGenerationPrompt: false, template);
             int end = Math.Min(through.Count, full.Count);

@@ -37,6 +37,7 @@ public sealed class WinRateEvaluation(CausalLanguageModel policy, CausalLanguage
             Temperature = options.Temperature,
             EosTokenId = options.StopTokenId ?? tokenizer.EosId,
             PadTokenId = tokenizer.PadId,
+            TokenizerVocabSize = tokenizer.VocabSize,
         };
         var outcomes = new List<PairwiseOutcome>();
         var samples = new List<WinRateSample>();
@@ -51,8 +52,8 @@ public sealed class WinRateEvaluation(CausalLanguageModel policy, CausalLanguage
             using var baselineOut = BatchGenerator.Generate(baseline, encoded, seeded, cancellationToken);
             policySums.Add(ReferenceMetrics.Measure(policy, reference, policyOut, options.Temperature));
             baselineSums.Add(ReferenceMetrics.Measure(baseline, reference, baselineOut, options.Temperature));
-            var policyTexts = policyOut.CompletionTokens(generation.EosTokenId).Select(tokenizer.Decode).ToList();
-            var baselineTexts = baselineOut.CompletionTokens(generation.EosTokenId).Select(tokenizer.Decode).ToList();
+            var policyTexts = policyOut.CompletionTokens(generation.EosTokenId).Select((c, i) => tokenizer.DecodeContinuation(encoded[i], c)).ToList();
+            var baselineTexts = baselineOut.CompletionTokens(generation.EosTokenId).Select((c, i) => tokenizer.DecodeContinuation(encoded[i], c)).ToList();
             var comparisons = batch.Select((p, i) => new PairwiseComparison($"p{start + i}", p, policyTexts[i], baselineTexts[i])).ToList();
             var judged = await judge.CompareAsync(comparisons, cancellationToken);
             outcomes.AddRange(judged);

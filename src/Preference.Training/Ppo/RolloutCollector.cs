@@ -31,11 +31,12 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
             Seed = generationSeed,
             EosTokenId = StopTokenId,
             PadTokenId = models.Tokenizer.PadId,
+            TokenizerVocabSize = models.Tokenizer.VocabSize,
         }, cancellationToken);
         double generateSeconds = timer.Elapsed.TotalSeconds;
 
         timer.Restart();
-        var completions = generated.CompletionTokens(StopTokenId).Select(models.Tokenizer.Decode).ToList();
+        var completions = generated.CompletionTokens(StopTokenId).Select((c, i) => models.Tokenizer.DecodeContinuation(encoded[i], c)).ToList();
         var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
         var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i], references?.GetValueOrDefault(p))).ToList();
         float[] raw;

@@ -37,6 +37,7 @@ public sealed class ForgettingProbe
         {
             MaxNewTokens = maxTokens, Temperature = 1.0, Seed = seed, EosTokenId = tokenizer.EosId,
             PadTokenId = tokenizer.HasPad ? tokenizer.PadId : 0,
+            TokenizerVocabSize = tokenizer.VocabSize,
         };
         IReadOnlyList<int[]> completions;
         using (var output = BatchGenerator.Generate(model, Enumerable.Repeat<IReadOnlyList<int>>(start, samples).ToList(), options, cancellationToken))

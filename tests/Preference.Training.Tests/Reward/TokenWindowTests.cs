@@ -19,8 +19,29 @@ public class TokenWindowTests
         using var model = Model(dir, PromptContext.Full, maxLength: 128);
         var window = model.Window.Encode(Dialogue, "far home");
         Assert.Equal(RewardText.Join(Dialogue, "far home"), model.Tokenizer.Decode(window.Ids[1..^1]));
-        Assert.Equal(" far home", model.Tokenizer.Decode(window.Ids[window.CompletionStart..^1]));
+        Assert.Equal(" far home", model.Tokenizer.DecodeContinuation(window.Ids[..window.CompletionStart], window.Ids[window.CompletionStart..^1]));
         Assert.False(window.Truncated);
+    }
+
+    [Theory]
+    [InlineData("the cat sat", " on the mat")]   // a generated completion: decoded after its prompt, it starts with its space
+    [InlineData("the cat sat", "on the mat")]    // a plain answer: the join adds the one space
+    [InlineData("", "the cat sat on the mat")]   // no prompt
+    [InlineData("", " the cat sat on the mat")]
+    public void The_ids_are_the_tokenizers_ids_of_the_natural_joined_text(string prompt, string completion)
+    {
+        // Tokenizing the parts apart gave the completion a second space (the tokenizer's own dummy prefix after the
+        // joining space), a token the model never reads in prompt + completion.
+        using var dir = new TempDirectory();
+        using var model = Model(dir, PromptContext.Full, maxLength: 128);
+        var tokenizer = model.Tokenizer;
+        const string natural = "the cat sat on the mat";
+
+        var window = model.Window.Encode(prompt, completion);
+
+        Assert.Equal([.. tokenizer.Encode(natural, addBos: true, parseSpecialTokens: false), tokenizer.EosId], window.Ids);
+        Assert.Equal(prompt.Length == 0 ? natural : " on the mat",
+            tokenizer.DecodeContinuation(window.Ids[..window.CompletionStart], window.Ids[window.CompletionStart..]));
     }
 
     [Fact]

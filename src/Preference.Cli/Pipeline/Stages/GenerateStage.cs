@@ -35,7 +35,8 @@ public sealed class GenerateStage : IPipelineStage
         {
             for (int i = 0; i < tasks.Count; i++)
             {
-                var texts = completions.Skip(i * k).Take(k).Select(x => new { text = x.Text.Trim(), model = "stories260K" });
+                // The leading space stays: a completion is the text that follows its prompt, so prompt + text reads right.
+                var texts = completions.Skip(i * k).Take(k).Select(x => new { text = x.Text.TrimEnd(), model = "stories260K" });
                 await writer.WriteLineAsync(JsonSerializer.Serialize(new { prompt = tasks[i], completions = texts }));
             }
         }

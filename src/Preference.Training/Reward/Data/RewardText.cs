@@ -26,9 +26,17 @@ public static class RewardText
         return (messages[0].Content + Conversation(messages.Skip(1))).Trim();
     }
 
-    /// <summary>The model input: prompt, one space, completion (no space when the prompt already ends in white space).</summary>
-    public static string Join(string prompt, string completion) =>
-        prompt.Length == 0 || char.IsWhiteSpace(prompt[^1]) ? prompt + completion : prompt + " " + completion;
+    /// <summary>
+    /// The model input as a reader sees it: prompt and completion with one space between them, added only when neither
+    /// side has white space at the seam (a generated completion already starts with its space; HH-RLHF's "Assistant:"
+    /// prompts and plain answers do not). Without a prompt the text starts at the completion's first word.
+    /// </summary>
+    public static string Join(string prompt, string completion)
+    {
+        if (prompt.Length == 0) return completion.TrimStart();
+        if (completion.Length == 0 || char.IsWhiteSpace(prompt[^1]) || char.IsWhiteSpace(completion[0])) return prompt + completion;
+        return prompt + " " + completion;
+    }
 
     /// <summary>The part of a prompt the model reads: all of it, or from the last <c>\n\nHuman:</c> on (the whole prompt if it has none).</summary>
     public static string Context(string prompt, PromptContext context)

@@ -6,8 +6,9 @@ namespace Preference.Training.Reward.Modeling;
 /// <summary>
 /// Turns a prompt and a completion into at most <see cref="MaxLength"/> ids ending in EOS, keeping the END when it is
 /// too long: the final assistant turn decides most preferences, the opening turns least. The score is read at the EOS,
-/// a position that has seen the whole window in every row; pooled heads also need where the completion starts, so prompt
-/// and completion are encoded separately and the boundary is kept. With a feature set the window also carries the
+/// a position that has seen the whole window in every row; pooled heads also need where the completion starts. The ids
+/// are those of the one joined text (<see cref="RewardText.Join"/>) as the tokenizer encodes it, in training and in
+/// scoring alike; the completion starts where the prompt's own ids stop agreeing with them. With a feature set the window also carries the
 /// completion's features (<see cref="RewardFeatureSet"/>), computed from the untruncated prompt and, for reference
 /// features, the reference answer, which is never part of the ids.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
     public WindowedText Encode(string prompt, string completion, string? reference = null)
     {
         var features = RewardFeatureSet.Of(Features, prompt, completion, reference);
-        int prefix = tokenizer.HasBos ? 1 : 0;
+        int prefix = tokenizer.AddsBos ? 1 : 0;
         int room = MaxLength - prefix - 1;
         bool passagesCut = false;
         if (Context == PromptContext.RelevantPassages && QaPrompt.TryParse(prompt) is { } qa)
@@ -38,21 +39,18 @@ public sealed class TokenWindow(ModelTokenizer tokenizer, int maxLength, PromptC
             prompt = fitted;
         }
         else prompt = RewardText.Context(prompt, Context);
-        // The same text RewardText.Join would give, split at the boundary so the completion's span is known exactly.
         var joined = RewardText.Join(prompt, completion);
-        var completionText = joined[prompt.Length..];
         // Untrusted text: a completion that contains "<|endoftext|>" must not end the sequence early.
-        var promptIds = prompt.Length == 0 ? [] : tokenizer.Encode(prompt, addBos: false, addEos: false, parseSpecialTokens: false);
-        var completionIds = tokenizer.Encode(completionText, addBos: false, addEos: false, parseSpecialTokens: false);
-        int total = promptIds.Count + completionIds.Count;
+        var (text, textCompletionStart) = tokenizer.EncodeJoined(joined[..prompt.Length], joined[prompt.Length..],
+            addBos: false, parseSpecialTokens: false);
+        int total = text.Count;
         int cut = Math.Max(0, total - room);
         var ids = new int[prefix + total - cut + 1];
         if (prefix == 1) ids[0] = tokenizer.BosId;
         int at = prefix;
-        for (int i = cut; i < total; i++)
-            ids[at++] = i < promptIds.Count ? promptIds[i] : completionIds[i - promptIds.Count];
+        for (int i = cut; i < total; i++) ids[at++] = text[i];
         ids[^1] = tokenizer.EosId;
-        int completionStart = prefix + Math.Max(0, promptIds.Count - cut);
+        int completionStart = prefix + Math.Max(0, textCompletionStart - cut);
         return new WindowedText(ids, completionStart, cut > 0 || passagesCut) { Features = features };
     }
 
