@@ -1,3 +1,4 @@
+using Preference.Models;
 using Preference.Models.Llama;
 using Preference.Models.Loading;
 
@@ -7,7 +8,8 @@ public sealed class GenerateCommandTests : IDisposable
 {
     readonly string _directory = Directory.CreateTempSubdirectory("pref-generate-").FullName;
 
-    static string SharedModel => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/models/stories260K/stories260K.bin"));
+    // The bundled model, copied beside pref as the application ships it.
+    static string BundledModel => ModelBundle.EmbeddedDefaultPath;
 
     [Fact]
     public async Task Greedy_generation_from_the_bundled_model_prints_the_llama2c_story()
@@ -15,6 +17,15 @@ public sealed class GenerateCommandTests : IDisposable
         var result = await PrefProcess.RunAsync("generate", "--temperature", "0", "--max-new-tokens", "40", "--device", "cpu");
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("Once upon a time, there was a little girl named Lily.", result.Stdout);
+    }
+
+    [Fact]
+    public async Task The_completion_of_a_prompt_follows_it_with_its_own_space()
+    {
+        // The first generated token is "▁was": decoded alone it lost its space and printed "The dogwas".
+        var result = await PrefProcess.RunAsync("generate", "--prompt", "The dog", "--temperature", "0", "--max-new-tokens", "8", "--device", "cpu");
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("The dog ", result.Stdout);
     }
 
     [Fact]
@@ -51,12 +62,12 @@ public sealed class GenerateCommandTests : IDisposable
     public async Task A_tokenizer_that_does_not_fit_the_model_vocabulary_is_refused()
     {
         // A HF copy of stories260K with its vocabulary cut to 300: the 512-token tokenizer cannot belong to it.
-        using var source = Llama2cCheckpoint.Load(SharedModel);
+        using var source = Llama2cCheckpoint.Load(BundledModel);
         var config = source.Config with { VocabSize = 300 };
         using var small = new LlamaForCausalLM(config);
         var directory = Path.Combine(_directory, "small");
         HuggingFaceCheckpoint.Save(small, directory);
-        var tokenizer = Path.Combine(Path.GetDirectoryName(SharedModel)!, "tok512.bin");
+        var tokenizer = Path.Combine(Path.GetDirectoryName(BundledModel)!, "tok512.bin");
 
         var result = await PrefProcess.RunAsync("generate", "--model", directory, "--tokenizer", tokenizer, "--max-new-tokens", "4");
         Assert.NotEqual(0, result.ExitCode);

@@ -33,16 +33,26 @@ public class ImportTests
     }
 
     [Fact]
-    public async Task The_real_qa_feedback_file_imports_as_500_four_way_tasks()
+    public async Task Real_qa_feedback_questions_import_as_four_way_tasks()
+    {
+        await ImportQaFeedbackAsync(TestData.Fixture("qa-feedback", "dev_feedback-first12.json"), expectedTasks: 12);
+    }
+
+    [SharedDataFact]
+    public async Task The_whole_qa_feedback_file_imports_as_500_four_way_tasks()
+    {
+        await ImportQaFeedbackAsync(TestData.Shared("data", "qa-feedback", "dev_feedback.json"), expectedTasks: 500);
+    }
+
+    private static async Task ImportQaFeedbackAsync(string path, int expectedTasks)
     {
         await using var server = await TestServer.StartAsync();
         using var admin = server.Client();
         var campaign = await admin.CreateCampaignAsync("qa", k: 4);
-        var path = Path.Combine(UiBuild.RepositoryRoot, "..", "shared", "data", "qa-feedback", "dev_feedback.json");
         await using var file = File.OpenRead(path);
         var response = await admin.PostAsync($"/api/campaigns/{campaign}/import?format=qaFeedback", new StreamContent(file));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(500, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tasks").GetInt32());
+        Assert.Equal(expectedTasks, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("tasks").GetInt32());
         using var alice = server.Client(await server.CreateAnnotatorAsync("alice"));
         Assert.Equal(4, (await alice.NextAsync(campaign))!.Value.ShownIds().Length);
     }
