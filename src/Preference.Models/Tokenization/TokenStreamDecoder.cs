@@ -18,11 +18,11 @@ public sealed class TokenStreamDecoder
     int _prefixStart;            // first id of the context for the next piece; its text was printed already
     int _printedEnd;             // ids before this have been printed
 
-    /// <param name="context">The prompt's ids; only its last few are kept.</param>
+    /// <param name="context">The prompt's ids (DecodeContinuation reads only the last few).</param>
     public TokenStreamDecoder(ModelTokenizer tokenizer, IReadOnlyList<int> context)
     {
         _tokenizer = tokenizer;
-        _ids = [.. context.Skip(Math.Max(0, context.Count - 8))];
+        _ids = [.. context];
         _contextCount = _printedEnd = _ids.Count;
     }
 
