@@ -218,11 +218,24 @@ public sealed class PpoTrainer
         }
         // A value head on the policy's own layers reads them with the adapters: written out, those are merged in.
         foreach (var (_, layer) in _models.Value.Trunk.Adapters()) layer.Merge();
+        var valueDirectory = Path.Combine(directory, ValueModelDirectoryName);
         using (var scope = NewDisposeScope())
             SequenceClassifierDirectory.Save(_models.Value.Trunk, _models.Value.Head.parameters().Single(), _models.Tokenizer,
-                Path.Combine(directory, ValueModelDirectoryName), cancellationToken: cancellationToken);
+                valueDirectory, cancellationToken: cancellationToken);
+        File.WriteAllText(Path.Combine(valueDirectory, "README.md"), ValueModelReadme);
         return result;
     }
+
+    const string ValueModelReadme = """
+        # PPO value model
+
+        The critic trained beside the policy in this run, in transformers' sequence-classification layout: the trunk
+        under its usual names (q/k rows in transformers' rotary order), `score.weight` [1, hidden], `num_labels: 1`,
+        `pad_token_id`, and the policy's tokenizer. PPO reads a value at every position (`score.weight` · h_t);
+        `AutoModelForSequenceClassification` returns the one at the last token that is not the pad. It loads here as
+        `value_model:` of a PPO config (to continue training from it) or as a reward model directory.
+
+        """;
 
     /// <summary>Where final/ keeps the value model.</summary>
     public const string ValueModelDirectoryName = "value_model";
