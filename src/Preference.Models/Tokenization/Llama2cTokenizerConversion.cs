@@ -64,7 +64,8 @@ public static class Llama2cTokenizerConversion
 
     /// <summary>
     /// <c>tokenizer.json</c>: BPE with byte fallback, a "▁" prepended and spaces replaced by "▁" (the Llama-2 layout),
-    /// BOS added by the post-processor. Merges are every split of a piece into two pieces, best-scored piece first.
+    /// BOS added by the post-processor. Merges are every split of a piece into two pieces, best-scored piece first, written
+    /// as "left right" strings (pieces hold "▁", never a space), which every tokenizers version reads.
     /// </summary>
     public static JsonObject TokenizerJson(Llama2cTokenizer tokenizer)
     {
@@ -91,7 +92,7 @@ public static class Llama2cTokenizerConversion
             }
         }
         var mergeArray = new JsonArray(merges.OrderBy(m => m.Rank).ThenBy(m => m.Left).ThenBy(m => m.Right)
-            .Select(m => (JsonNode)new JsonArray(m.LeftText, m.RightText)).ToArray());
+            .Select(m => (JsonNode)JsonValue.Create($"{m.LeftText} {m.RightText}")).ToArray());
 
         return new JsonObject
         {
@@ -136,7 +137,6 @@ public static class Llama2cTokenizerConversion
                 ["end_of_word_suffix"] = null,
                 ["fuse_unk"] = true,
                 ["byte_fallback"] = true,
-                ["ignore_merges"] = false,
                 ["vocab"] = vocab,
                 ["merges"] = mergeArray,
             },
