@@ -220,7 +220,7 @@ public sealed class PpoTrainer
         foreach (var (_, layer) in _models.Value.Trunk.Adapters()) layer.Merge();
         var valueDirectory = Path.Combine(directory, ValueModelDirectoryName);
         using (var scope = NewDisposeScope())
-            SequenceClassifierDirectory.Save(_models.Value.Trunk, _models.Value.Head.parameters().Single(), _models.Tokenizer,
+            SequenceClassifierDirectory.Save(_models.Value.Trunk, _models.Value.Head.Weight, _models.Tokenizer,
                 valueDirectory, cancellationToken: cancellationToken);
         File.WriteAllText(Path.Combine(valueDirectory, "README.md"), ValueModelReadme);
         return result;

@@ -44,7 +44,7 @@ public static class RewardModelDirectory
         using (no_grad())
         {
             if (model.Network.PooledScore is { } pooled)
-                extras.Add(new(PooledScoreWeight, HeadWeight(pooled).detach().to(trunk.DType).cpu().contiguous()));
+                extras.Add(new(PooledScoreWeight, pooled.Weight.detach().to(trunk.DType).cpu().contiguous()));
             if (model.Network.FeatureScore is { } features)
             {
                 extras.Add(new(FeatureWeight, features.Weight.detach().cpu().contiguous()));
@@ -55,7 +55,7 @@ public static class RewardModelDirectory
         if (model.Network.PooledScore is not null)
             configExtras["reward_pooling"] = "last_and_mean: reward = score.weight · h[last non-pad token] + pooled_score.weight · mean(h over the " +
                                              "completion's tokens, EOS included); see reward_model.json";
-        SequenceClassifierDirectory.Save(trunk, HeadWeight(model.Network.Score), model.Tokenizer, directory, extras, configExtras);
+        SequenceClassifierDirectory.Save(trunk, model.Network.Score.Weight, model.Tokenizer, directory, extras, configExtras);
 
         var card = new RewardModelCard
         {
@@ -86,7 +86,7 @@ public static class RewardModelDirectory
             using (no_grad())
             {
                 network = new RewardNetwork(classifier.Trunk, card.Pooling, featureHead: card.Features == RewardFeatures.None ? null : ReadFeatureHead(checkpoint, card.Features));
-                HeadWeight(network.Score).copy_(classifier.ScoreWeight);
+                network.Score.Weight.copy_(classifier.ScoreWeight);
                 if (network.FeatureScore is { } featureHead)
                 {
                     using var weight = checkpoint.Read(FeatureWeight, ScalarType.Float32);
@@ -132,7 +132,7 @@ public static class RewardModelDirectory
             using (no_grad())
             {
                 network = new RewardNetwork(classifier.Trunk, RewardPooling.Last) { ScoreAtLastTokenOtherThan = classifier.PadTokenId };
-                HeadWeight(network.Score).copy_(classifier.ScoreWeight);
+                network.Score.Weight.copy_(classifier.ScoreWeight);
             }
             var tokenizer = TokenizerLoader.Load(directory);
             network.to(device);
@@ -162,12 +162,10 @@ public static class RewardModelDirectory
         return new FeatureHead(mean.data<float>().ToArray(), std.data<float>().ToArray());
     }
 
-    static Tensor HeadWeight(ScalarHead head) => head.named_parameters().Single(p => p.name == "score.weight").parameter;
-
     static void LoadHead(SafetensorsCheckpoint checkpoint, string name, ScalarHead target)
     {
         using var value = checkpoint.Read(name, ScalarType.Float32);
-        var head = HeadWeight(target);
+        var head = target.Weight;
         if (!value.shape.SequenceEqual(head.shape))
             throw new ModelFormatException(checkpoint.FileOf(name), $"'{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", head.shape)}]");
         head.copy_(value);
