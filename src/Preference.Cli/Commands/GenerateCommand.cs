@@ -12,7 +12,7 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "llama2.c .bin file or Hugging Face model directory (default: the bundled stories260K)" };
+        var model = new Option<string?>("--model") { Description = "llama2.c .bin file, Hugging Face model directory or PEFT adapter directory (default: the bundled stories260K)" };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer file or directory (default: the one beside the model)" };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue", DefaultValueFactory = _ => "" };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Most tokens to generate", DefaultValueFactory = _ => 128 };

@@ -6,8 +6,9 @@ using TorchSharp;
 namespace Preference.Cli.Rewards;
 
 /// <summary>
-/// Loads what `pref rm train` exports (a sequence-classification directory with its tokenizer and reward_model.json),
-/// turning an unreadable directory into one CLI error line.
+/// Loads what `pref rm train` exports (a sequence-classification directory with its tokenizer and reward_model.json)
+/// or a *ForSequenceClassification directory trained elsewhere (TRL, OpenRLHF), turning an unreadable directory into
+/// one CLI error line.
 /// </summary>
 public static class RewardModelLoader
 {

@@ -53,7 +53,7 @@ public static class ImportItemParser
         var (text, messages) = ReadPrompt(record, required: false);
         if (text is null && messages is null)
         {
-            // Implicit prompt (HH-RLHF style): the shared dialogue up to the last assistant turn is the prompt.
+            // Implicit prompt: the text (or the turns) chosen and rejected share is the prompt.
             if (chosen.ValueKind == JsonValueKind.String)
                 return SplitImplicitPrompt(chosen.GetString()!, rejected.GetString()!);
             var c = ReadMessages(chosen, "chosen");
@@ -77,19 +77,42 @@ public static class ImportItemParser
 
     private static ImportItem SplitImplicitPrompt(string chosen, string rejected)
     {
-        // Like TRL's extract_prompt: the longest shared prefix, cut back to the last assistant marker inside it
-        // (real HH-RLHF pairs sometimes diverge several turns before the end).
-        int shared = 0;
-        while (shared < Math.Min(chosen.Length, rejected.Length) && chosen[shared] == rejected[shared]) shared++;
+        int shared = SharedPrefixLength(chosen, rejected);
+        // An HH-RLHF dialogue: cut back to the last assistant marker inside the shared part, since real pairs sometimes
+        // diverge several turns before the end, or share the first words of their answers.
         int cut = shared == 0 ? -1 : chosen.LastIndexOf(AssistantMarker, shared - 1, StringComparison.Ordinal);
-        if (cut < 0 || cut + AssistantMarker.Length > shared)
-            throw new DatasetFormatException("prompt: missing, and chosen/rejected do not share a dialogue ending in '\\n\\nAssistant:'");
-        int end = cut + AssistantMarker.Length;
+        if (cut >= 0 && cut + AssistantMarker.Length <= shared)
+        {
+            int end = cut + AssistantMarker.Length;
+            return new ImportItem
+            {
+                PromptText = chosen[..end],
+                Completions = [new() { Text = chosen[end..].TrimStart() }, new() { Text = rejected[end..].TrimStart() }],
+            };
+        }
+        // Plain text: TRL's extract_prompt, whose prompt is the shared prefix and whose completions keep their
+        // leading space, so prompt + chosen is the original text.
+        if (shared == 0)
+            throw new DatasetFormatException("prompt: missing, and chosen/rejected share no leading text to take as the prompt");
         return new ImportItem
         {
-            PromptText = chosen[..end],
-            Completions = [new() { Text = chosen[end..].TrimStart() }, new() { Text = rejected[end..].TrimStart() }],
+            PromptText = chosen[..shared],
+            Completions = [new() { Text = chosen[shared..] }, new() { Text = rejected[shared..] }],
         };
+    }
+
+    /// <summary>
+    /// Where TRL's <c>extract_prompt</c> splits two strings: at the first differing character, one back when the
+    /// character before it is a space (the space starts the completions). When one string is a prefix of the other
+    /// its loop runs out one short of the end, so the last shared character goes to the completions too.
+    /// </summary>
+    private static int SharedPrefixLength(string chosen, string rejected)
+    {
+        int length = Math.Min(chosen.Length, rejected.Length);
+        for (int i = 0; i < length; i++)
+            if (chosen[i] != rejected[i])
+                return i > 0 && chosen[i - 1] == ' ' ? i - 1 : i;
+        return Math.Max(0, length - 1);
     }
 
     private static ImportItem ParseMessages(JsonElement record)

@@ -24,6 +24,9 @@ public sealed class ScalarHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The [1, hidden] weight: <c>score.weight</c> in a sequence classifier's checkpoint.</summary>
+    public Tensor Weight => score.weight!;
+
     /// <summary>[B, T, hidden] -> [B, T]</summary>
     public override Tensor forward(Tensor hiddenStates) => score.forward(hiddenStates).squeeze(-1);
 

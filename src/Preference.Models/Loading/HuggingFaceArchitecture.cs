@@ -31,6 +31,16 @@ public abstract class HuggingFaceArchitecture
     public virtual Tensor ToCheckpointLayout(CausalLanguageModel model, string name, Tensor parameter) =>
         Layout.IsTransposed(name) ? parameter.t() : parameter;
 
+    /// <summary>
+    /// The output rows of a projection (or anything shaped like its rows, such as a LoRA <c>lora_B</c>) in the order
+    /// the checkpoint stores them, given the projection's weight name. Identity unless the model keeps its rows in
+    /// another order than transformers does (llama2.c's rotary pairs).
+    /// </summary>
+    public virtual Tensor OutputRowsToCheckpoint(CausalLanguageModel model, string weightName, Tensor rows) => rows;
+
+    /// <summary>The inverse of <see cref="OutputRowsToCheckpoint"/>: checkpoint row order to the model's.</summary>
+    public virtual Tensor OutputRowsFromCheckpoint(CausalLanguageModel model, string weightName, Tensor rows) => rows;
+
     public static HuggingFaceArchitecture ForModelType(string modelType, string configPath) =>
         All.FirstOrDefault(a => a.ModelTypes.Contains(modelType))
         ?? throw new ModelFormatException(configPath,

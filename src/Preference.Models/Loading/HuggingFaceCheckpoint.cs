@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Preference.Models.Lora;
+using Preference.Models.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -82,6 +84,29 @@ public static class HuggingFaceCheckpoint
         }
     }
 
+    /// <summary>
+    /// An export a user loads: the weights and configs, plus the tokenizer's files (copied, or converted from
+    /// llama2.c's format), and config.json's <c>pad_token_id</c> set to the pad those files declare.
+    /// </summary>
+    public static void Save(CausalLanguageModel model, ModelTokenizer tokenizer, string directory, HuggingFaceSaveOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        Save(model, directory, options, cancellationToken);
+        HuggingFaceTokenizerFiles.Write(tokenizer, directory, model.Shape.MaxPositions);
+        if (HuggingFaceTokenizerFiles.ExportedPadId(tokenizer) is { } pad)
+        {
+            var configPath = Path.Combine(directory, ConfigFileName);
+            var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+            config["pad_token_id"] = pad;
+            WriteText(configPath, config.ToJsonString(Indented));
+        }
+    }
+
+    /// <summary>
+    /// The weights, config.json and generation_config.json alone (no tokenizer). LoRA adapters still on the model are
+    /// not written: unmerged, the saved weights are the base model's (PEFT's adapter files hold the rest).
+    /// </summary>
     public static void Save(CausalLanguageModel model, string directory, HuggingFaceSaveOptions? options = null,
         CancellationToken cancellationToken = default)
     {
@@ -95,7 +120,7 @@ public static class HuggingFaceCheckpoint
             var tensors = new List<KeyValuePair<string, Tensor>>();
             foreach (var (name, tensor) in model.state_dict())
             {
-                if (architecture.Layout.IsBuffer(name)) continue;
+                if (architecture.Layout.IsBuffer(name) || LoraLinear.IsAdapterTensor(name)) continue;
                 using var noGrad = no_grad();
                 tensors.Add(new(name, architecture.ToCheckpointLayout(model, name, tensor.detach()).to(dtype).contiguous()));
             }

@@ -41,14 +41,23 @@ public sealed partial class HuggingFaceLlama : HuggingFaceArchitecture
         return (JsonValue.Create(c.BosTokenId ?? 1), c.EosTokenId is { } eos ? JsonNode.Parse(eos.GetRawText()) : JsonValue.Create(2));
     }
 
-    public override Tensor ToCheckpointLayout(CausalLanguageModel model, string name, Tensor parameter)
+    public override Tensor ToCheckpointLayout(CausalLanguageModel model, string name, Tensor parameter) =>
+        OutputRowsToCheckpoint(model, name, parameter);
+
+    public override Tensor OutputRowsToCheckpoint(CausalLanguageModel model, string weightName, Tensor rows) =>
+        RotatedHeads(model, weightName) is { } heads ? ToHalfSplit(rows, heads.Count, heads.Dim) : rows;
+
+    public override Tensor OutputRowsFromCheckpoint(CausalLanguageModel model, string weightName, Tensor rows) =>
+        RotatedHeads(model, weightName) is { } heads ? FromHalfSplit(rows, heads.Count, heads.Dim) : rows;
+
+    // The head count and size of a q/k projection whose rows the model keeps in llama2.c's interleaved order.
+    static (int Count, int Dim)? RotatedHeads(CausalLanguageModel model, string weightName)
     {
         var c = ((LlamaForCausalLM)model).Config;
-        if (!c.RopeInterleaved) return parameter;
-        var match = RotatedProjection().Match(name);
-        if (!match.Success) return parameter;
-        int heads = match.Groups[1].Value == "q" ? c.NumAttentionHeads : c.KeyValueHeads;
-        return ToHalfSplit(parameter, heads, c.HeadDim);
+        if (!c.RopeInterleaved) return null;
+        var match = RotatedProjection().Match(weightName);
+        if (!match.Success) return null;
+        return (match.Groups[1].Value == "q" ? c.NumAttentionHeads : c.KeyValueHeads, c.HeadDim);
     }
 
     /// <summary>
@@ -60,6 +69,13 @@ public sealed partial class HuggingFaceLlama : HuggingFaceArchitecture
     {
         long[] rest = rows.shape[1..];
         return rows.reshape([heads, headDim / 2, 2, .. rest]).transpose(1, 2).reshape(rows.shape);
+    }
+
+    /// <summary>The inverse of <see cref="ToHalfSplit"/>: half-split rows back to adjacent rotary pairs.</summary>
+    public static Tensor FromHalfSplit(Tensor rows, int heads, int headDim)
+    {
+        long[] rest = rows.shape[1..];
+        return rows.reshape([heads, 2, headDim / 2, .. rest]).transpose(1, 2).reshape(rows.shape);
     }
 
     [GeneratedRegex(@"^model\.layers\.\d+\.self_attn\.(q|k)_proj\.(weight|bias)$")]

@@ -1,4 +1,5 @@
 using Preference.Models.Llama;
+using Preference.Models.Lora;
 using TorchSharp;
 
 namespace Preference.Models.Loading;
@@ -7,8 +8,9 @@ namespace Preference.Models.Loading;
 public sealed record LoadedModel(CausalLanguageModel Model, string Source, IReadOnlyList<string> TokenizerFiles);
 
 /// <summary>
-/// The one entry point for "a model path a user typed": a llama2.c <c>.bin</c> file or a Hugging Face directory
-/// (config.json + safetensors). Anything else is refused with a message that says what was expected.
+/// The one entry point for "a model path a user typed": a llama2.c <c>.bin</c> file, a Hugging Face directory
+/// (config.json + safetensors) or a PEFT adapter directory (adapter_config.json + adapter_model.safetensors, on the
+/// base model it names). Anything else is refused with a message that says what was expected.
 /// </summary>
 public static class ModelLoader
 {
@@ -20,6 +22,8 @@ public static class ModelLoader
         options.Validate();
         if (Directory.Exists(path))
         {
+            if (File.Exists(Path.Combine(path, PeftAdapterFiles.ConfigFileName)))
+                return LoadAdapted(path, options, cancellationToken);
             if (!File.Exists(Path.Combine(path, HuggingFaceCheckpoint.ConfigFileName)))
                 throw new ModelFormatException(path, "the directory has no config.json; expected a Hugging Face model directory or a llama2.c .bin file");
             return new LoadedModel(HuggingFaceCheckpoint.Load(path, options, cancellationToken), path, FindTokenizer(path));
@@ -36,6 +40,35 @@ public static class ModelLoader
         if (fileName.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
             return new LoadedModel(LoadLlama2c(path, options), path, FindTokenizer(path));
         throw new ModelFormatException(path, "unknown model format: expected a llama2.c .bin file or a Hugging Face directory with config.json");
+    }
+
+    /// <summary>
+    /// A PEFT adapter directory: the base model its adapter_config.json names (see
+    /// <see cref="PeftAdapterFiles.ResolveBaseModel"/>), with the adapters loaded and merged in, so the result runs as
+    /// an ordinary model. The tokenizer is the adapter directory's own, else the base model's.
+    /// </summary>
+    static LoadedModel LoadAdapted(string directory, ModelLoadOptions options, CancellationToken cancellationToken)
+    {
+        var basePath = PeftAdapterFiles.ResolveBaseModel(directory);
+        if (Directory.Exists(basePath) && File.Exists(Path.Combine(basePath, PeftAdapterFiles.ConfigFileName)))
+            throw new ModelFormatException(Path.Combine(directory, PeftAdapterFiles.ConfigFileName),
+                $"field 'base_model_name_or_path' names another adapter directory ({basePath}); name the base model it was trained on");
+        var loaded = Load(basePath, options, cancellationToken);
+        try
+        {
+            PeftAdapterFiles.Load(loaded.Model, directory);
+            loaded.Model.MergeAndUnload();
+            // Applying adapters froze the base weights; merged, the model is an ordinary one that may be trained on.
+            foreach (var parameter in loaded.Model.parameters()) parameter.requires_grad = true;
+            loaded.Model.eval();
+        }
+        catch
+        {
+            loaded.Model.Dispose();
+            throw;
+        }
+        var tokenizer = FindTokenizer(directory);
+        return new LoadedModel(loaded.Model, directory, tokenizer.Count > 0 ? tokenizer : loaded.TokenizerFiles);
     }
 
     static LlamaForCausalLM LoadLlama2c(string path, ModelLoadOptions options)

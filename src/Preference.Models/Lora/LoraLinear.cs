@@ -32,6 +32,10 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>True for the state_dict names of an adapter's own tensors (<c>….lora_A.weight</c>, <c>….lora_B.weight</c>).</summary>
+    public static bool IsAdapterTensor(string name) =>
+        name.Contains(".lora_A.", StringComparison.Ordinal) || name.Contains(".lora_B.", StringComparison.Ordinal);
+
     public int Rank { get; }
 
     public double Scaling { get; }

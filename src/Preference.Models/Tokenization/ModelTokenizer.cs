@@ -85,6 +85,9 @@ public sealed class ModelTokenizer
 
     public IReadOnlyDictionary<string, int> SpecialTokens => _specialTokens;
 
+    /// <summary>The file the tokenizer was read from (null when built in memory): exports copy its Hugging Face files.</summary>
+    public string? SourcePath { get; init; }
+
     /// <param name="addBos">Put BOS first when this tokenizer adds one (<see cref="AddsBos"/>).</param>
     /// <param name="parseSpecialTokens">Match special token strings in <paramref name="text"/> (default, as HF does); off for untrusted text that must stay plain.</param>
     public IReadOnlyList<int> Encode(string text, bool addBos = true, bool addEos = false, bool parseSpecialTokens = true)

@@ -45,7 +45,7 @@ public static class TokenizerLoader
         var inner = Llama2cTokenizer.Load(path, vocabSize);
         // llama2.c models have no chat tokens; the HH-RLHF plain dialogue is the format our data uses with them.
         return new ModelTokenizer(inner, "llama2c", inner.VocabSize, Llama2cTokenizer.BosId, Llama2cTokenizer.EosId,
-            chatTemplate: chatTemplate ?? ChatTemplate.HumanAssistant);
+            chatTemplate: chatTemplate ?? ChatTemplate.HumanAssistant) { SourcePath = Path.GetFullPath(path) };
     }
 
     static string FindInDirectory(string directory)
@@ -102,6 +102,9 @@ public static class TokenizerLoader
         string? source = config?.ChatTemplate;
         var template = chatTemplate ?? (source is null ? null : ChatTemplateDetector.Detect(source, config?.BosToken, config?.EosToken));
         return new ModelTokenizer(parts.Inner, parts.Format, merged.VocabSize, bos, eos, pad, specials, template, source, parts.Vocabulary,
-            addBosToken: config?.AddBosToken ?? true);
+            addBosToken: config?.AddBosToken ?? true)
+        {
+            SourcePath = Path.GetFullPath(file),
+        };
     }
 }

@@ -1,6 +1,5 @@
 using Preference.Models;
 using Preference.Models.Heads;
-using Preference.Models.Loading;
 using Preference.Models.Lora;
 using Preference.Models.Tokenization;
 using TorchSharp;
@@ -80,10 +79,7 @@ public sealed class PpoModels : IDisposable
     /// <summary>The adapters on the policy (dropout 0), or null for full fine-tuning.</summary>
     public LoraConfig? Lora { get; }
 
-    /// <summary>The policy's tokenizer files, copied beside the trained policy so it loads on its own.</summary>
-    public IReadOnlyList<string>? TokenizerFiles { get; init; }
-
-    /// <summary>Where the policy came from (null = bundled stories260K): written into a LoRA export's adapter_config.json.</summary>
+    /// <summary>Where the policy came from (null = bundled stories260K): a LoRA export refers to it as its base when it is a Hugging Face directory.</summary>
     public string? PolicySource { get; init; }
 
     /// <summary>Within the returned scope <see cref="Reference"/> computes the reference distribution.</summary>
@@ -117,20 +113,17 @@ public sealed class PpoModels : IDisposable
     /// <summary>As <see cref="Load(PpoConfig, torch.Device)"/> with a value model built by the caller (e.g. from a reward model).</summary>
     public static PpoModels From(PpoConfig config, ModelBundle policy, ScoredLanguageModel value, torch.Device device)
     {
-        var tokenizerFiles = ModelLoader.FindTokenizer(config.Policy ?? ModelBundle.EmbeddedDefaultPath);
         if (config.Lora is { } lora)
         {
             if (config.Reference is not null) throw new ArgumentException("reference: with lora the reference is the policy with its adapters off; leave reference unset");
             return new PpoModels(policy.Model, value, policy.Tokenizer, ApplyAdapters(policy.Model, lora))
             {
-                TokenizerFiles = tokenizerFiles,
                 PolicySource = config.Policy,
             };
         }
         var reference = ModelBundle.Load(config.Reference ?? config.Policy, device);
         return new PpoModels(policy.Model, reference.Model, value, policy.Tokenizer)
         {
-            TokenizerFiles = tokenizerFiles,
             PolicySource = config.Policy,
         };
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Preference.Models.Heads;
 using Preference.Models.Loading;
 using Preference.Models.Lora;
 using Preference.Training.Common;
@@ -195,35 +196,49 @@ public sealed class PpoTrainer
     }
 
     /// <summary>
-    /// final/ holds the policy as a Hugging Face model, or with LoRA its PEFT adapters (and the merged model in
-    /// final/merged unless merge_adapters is off), plus value_model.safetensors. Returns (model, adapters) directories.
+    /// final/ holds the policy as a Hugging Face model with its tokenizer, or with LoRA its PEFT adapters (with the
+    /// base and, unless merge_adapters is off, the merged model in final/merged: see <see cref="LoraExport"/>), and the
+    /// value model in final/value_model as a sequence classifier (trunk + score.weight, Hugging Face layout), which
+    /// loads as a reward model and as PpoConfig.ValueModel. Returns (model, adapters) directories.
     /// </summary>
     (string Model, string? Adapters) SaveFinal(string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        using (var scope = NewDisposeScope())
-            SafetensorsWriter.Write(Path.Combine(directory, "value_model.safetensors"),
-                _models.Value.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().contiguous())).ToList());
+        (string Model, string? Adapters) result;
         if (_models.Lora is not { } lora)
         {
-            SaveModel(directory, cancellationToken);
-            return (directory, null);
+            HuggingFaceCheckpoint.Save(_models.Policy, _models.Tokenizer, directory, cancellationToken: cancellationToken);
+            result = (directory, null);
         }
-        PeftAdapterFiles.Save(_models.Policy, lora, directory, _models.PolicySource ?? "stories260K", _models.Policy.ModelType);
-        if (!_config.MergeAdapters) return (directory, directory);
-        // Merging is the last thing a run does: the adapters become plain weights and the reference is gone.
-        _models.Policy.MergeAndUnload();
-        var merged = Path.Combine(directory, "merged");
-        SaveModel(merged, cancellationToken);
-        return (merged, directory);
+        else
+        {
+            // Merging is the last thing a run does: the adapters become plain weights and the reference is gone.
+            var merged = LoraExport.Save(_models.Policy, lora, _models.Tokenizer, _models.PolicySource, directory, _config.MergeAdapters, cancellationToken);
+            result = (merged ?? directory, directory);
+        }
+        // A value head on the policy's own layers reads them with the adapters: written out, those are merged in.
+        foreach (var (_, layer) in _models.Value.Trunk.Adapters()) layer.Merge();
+        var valueDirectory = Path.Combine(directory, ValueModelDirectoryName);
+        using (var scope = NewDisposeScope())
+            SequenceClassifierDirectory.Save(_models.Value.Trunk, _models.Value.Head.Weight, _models.Tokenizer,
+                valueDirectory, cancellationToken: cancellationToken);
+        File.WriteAllText(Path.Combine(valueDirectory, "README.md"), ValueModelReadme);
+        return result;
     }
 
-    void SaveModel(string directory, CancellationToken cancellationToken)
-    {
-        HuggingFaceCheckpoint.Save(_models.Policy, directory, cancellationToken: cancellationToken);
-        if (_models.TokenizerFiles is { } files)
-            foreach (var file in files) File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
-    }
+    const string ValueModelReadme = """
+        # PPO value model
+
+        The critic trained beside the policy in this run, in transformers' sequence-classification layout: the trunk
+        under its usual names (q/k rows in transformers' rotary order), `score.weight` [1, hidden], `num_labels: 1`,
+        `pad_token_id`, and the policy's tokenizer. PPO reads a value at every position (`score.weight` · h_t);
+        `AutoModelForSequenceClassification` returns the one at the last token that is not the pad. It loads here as
+        `value_model:` of a PPO config (to continue training from it) or as a reward model directory.
+
+        """;
+
+    /// <summary>Where final/ keeps the value model.</summary>
+    public const string ValueModelDirectoryName = "value_model";
 
     string Fingerprint()
     {

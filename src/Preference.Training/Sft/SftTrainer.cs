@@ -167,23 +167,19 @@ public sealed class SftTrainer(
         };
     }
 
-    /// <summary>Adapters in PEFT layout (and, when asked, the merged model in merged/), or the whole model as HF.</summary>
+    /// <summary>
+    /// The whole model in Hugging Face layout with its tokenizer, or with LoRA the adapters in PEFT layout (with the
+    /// base they apply to and, when asked, the merged model in merged/): see <see cref="LoraExport"/>.
+    /// </summary>
     string? Export(string directory, bool merge, CancellationToken cancellationToken)
     {
         if (config.Lora is not { } lora)
         {
-            HuggingFaceCheckpoint.Save(model, directory, cancellationToken: cancellationToken);
-            TokenizerFilesCopy.Into(config.Model, directory);
+            HuggingFaceCheckpoint.Save(model, tokenizer, directory, cancellationToken: cancellationToken);
             return null;
         }
-        PeftAdapterFiles.Save(model, lora, directory, config.Model ?? "stories260K", model.ModelType);
-        if (!merge) return null;
         // Merging is the last thing a run does: it turns the adapters into plain weights for good.
-        model.MergeAndUnload();
-        var merged = Path.Combine(directory, "merged");
-        HuggingFaceCheckpoint.Save(model, merged, cancellationToken: cancellationToken);
-        TokenizerFilesCopy.Into(config.Model, merged);
-        return merged;
+        return LoraExport.Save(model, lora, tokenizer, config.Model, directory, merge, cancellationToken);
     }
 
     async Task LogSetupAsync(IMetricsSink sink, CancellationToken cancellationToken)

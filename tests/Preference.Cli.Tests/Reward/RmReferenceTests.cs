@@ -40,7 +40,7 @@ public sealed class RmReferenceTests : IDisposable
         var tokenizer = Path.Combine(directory, "tokenizer");
         using var model = RewardModelFactory.Create(config, Pairs(48, seed: 1), tokenizer, torch.CPU);
         var path = Path.Combine(directory, "model");
-        RewardModelDirectory.Save(model, path, tokenizer, "scratch");
+        RewardModelDirectory.Save(model, path, "scratch");
         return path;
     }
 

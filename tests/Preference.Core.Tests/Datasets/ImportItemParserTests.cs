@@ -35,6 +35,42 @@ public class ImportItemParserTests
     }
 
     [Fact]
+    public void Trl_implicit_prompt_in_a_dialogue_whose_answers_share_words_still_splits_at_the_assistant_turn()
+    {
+        var item = Parse("""{"chosen": "\n\nHuman: hi\n\nAssistant: I think so", "rejected": "\n\nHuman: hi\n\nAssistant: I think not"}""");
+        Assert.Equal("\n\nHuman: hi\n\nAssistant:", item.PromptText);
+        Assert.Equal(["I think so", "I think not"], item.Completions.Select(c => c.Text));
+    }
+
+    [Fact]
+    public void Trl_implicit_prompt_in_plain_text_is_the_shared_prefix_as_trl_extract_prompt_takes_it()
+    {
+        // TRL's documented example: the space before the differing word starts the completions.
+        var item = Parse("""{"chosen": "The sky is blue.", "rejected": "The sky is green."}""");
+        Assert.Equal("The sky is", item.PromptText);
+        Assert.Equal([" blue.", " green."], item.Completions.Select(c => c.Text));
+        Assert.Equal("The sky is blue.", item.PromptText + item.Completions[0].Text);
+    }
+
+    [Theory]
+    [InlineData("Once upon a time", "Once upon a timer", "Once upon a tim", "e", "er")]
+    [InlineData("Lily had a cat", "Lily had a dog", "Lily had a", " cat", " dog")]
+    [InlineData("red fox", "red hen", "red", " fox", " hen")]
+    public void Trl_implicit_prompt_follows_extract_prompt_at_the_edges(string chosen, string rejected, string prompt, string first, string second)
+    {
+        var item = Parse(JsonSerializer.Serialize(new { chosen, rejected }));
+        Assert.Equal(prompt, item.PromptText);
+        Assert.Equal([first, second], item.Completions.Select(c => c.Text));
+    }
+
+    [Fact]
+    public void Trl_implicit_prompt_with_nothing_shared_is_refused_naming_the_prompt()
+    {
+        var error = Assert.Throws<DatasetFormatException>(() => Parse("""{"chosen": "yes", "rejected": "no"}"""));
+        Assert.StartsWith("prompt:", error.Message);
+    }
+
+    [Fact]
     public void Trl_conversational_keeps_messages()
     {
         var item = Parse("""

@@ -123,7 +123,7 @@ public class LoraAdapterTests
         LoraTraining.Train(model, model.AdapterParameters());
         var adapted = LoraTraining.Logits(model);
 
-        PeftAdapterFiles.Save(model, R8, directory.Path, baseModel: "stories260K", modelType: model.ModelType);
+        PeftAdapterFiles.Save(model, R8, directory.Path, baseModel: "stories260K");
         using var fresh = Llama2cCheckpoint.Load(Stories260K.Model);
         var loaded = PeftAdapterFiles.Load(fresh, directory.Path);
 

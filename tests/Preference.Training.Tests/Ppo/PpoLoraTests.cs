@@ -96,6 +96,24 @@ public sealed class PpoLoraTests(LoraPpoRuns runs) : IClassFixture<LoraPpoRuns>
     }
 
     [Fact]
+    public void Every_exported_directory_loads_on_its_own_and_the_value_model_is_a_sequence_classifier()
+    {
+        var final = Path.Combine(runs.Straight, "final");
+        foreach (var directory in new[] { final, Path.Combine(final, "merged"), Path.Combine(final, LoraExport.BaseDirectoryName) })
+            Assert.True(File.Exists(Path.Combine(directory, "tokenizer.json")), $"{directory} has no tokenizer");
+        using (var fromAdapters = ModelBundle.Load(final, CPU))
+            Assert.Equal(5, fromAdapters.Model.Shape.Layers);
+
+        // The value model under transformers' names and q/k order, not private names beside the policy's weights.
+        Assert.False(File.Exists(Path.Combine(final, "value_model.safetensors")));
+        var valueDirectory = Path.Combine(final, PpoTrainer.ValueModelDirectoryName);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(valueDirectory, "config.json")))!;
+        Assert.Equal("LlamaForSequenceClassification", config["architectures"]![0]!.GetValue<string>());
+        using var value = Preference.Training.Reward.Export.RewardModelDirectory.Load(valueDirectory, CPU);
+        Assert.All(value.Score([("Once upon a time", " there was a dog.")]), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public async Task Eval_kl_and_training_kl_agree_on_the_same_samples()
     {
         var models = runs.KilledModels;

@@ -62,11 +62,15 @@ public class FeatureHeadTests
         var inputs = GroundedPreferences.SupportedWins(4, seed: 5).Select(p => (p.Prompt, p.Rejected)).ToList();
         var before = model.Score(inputs);
 
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         using var loaded = RewardModelDirectory.Load(dir.File("model"), torch.CPU);
 
         Assert.Equal(before, loaded.Score(inputs));
         Assert.Equal((RewardFeatures.Grounding, PromptContext.RelevantPassages), (loaded.Window.Features, loaded.Window.Context));
+        // transformers computes score.weight alone; the export says which of our heads it leaves out.
+        var readme = File.ReadAllText(dir.File("model/README.md"));
+        Assert.Contains("Not in the transformers score:** `feature_score.weight`", readme);
+        Assert.Contains("Not in the transformers score:** `pooled_score.weight`", readme);
     }
 
     [Fact]
@@ -75,7 +79,7 @@ public class FeatureHeadTests
         using var dir = new TempDirectory();
         var train = GroundedPreferences.SupportedWins(32, seed: 1);
         using var model = RewardModelFactory.Create(Config(dir) with { Features = RewardFeatures.None }, train, dir.File("tokenizer"), torch.CPU);
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         var card = RewardModelCard.Read(dir.File("model")) with { Features = RewardFeatures.Grounding };
         card.Write(dir.File("model"));
 

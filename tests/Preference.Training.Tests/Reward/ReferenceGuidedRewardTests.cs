@@ -58,7 +58,7 @@ public class ReferenceGuidedRewardTests
         var inputs = ReferencePreferences.ReferenceWins(4, seed: 5).SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).ToList();
         var before = model.Score(inputs);
 
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         using var loaded = RewardModelDirectory.Load(dir.File("model"), torch.CPU);
 
         Assert.Equal(before, loaded.Score(inputs));

@@ -27,7 +27,7 @@ public class RewardModelDirectoryTests
         model.Statistics = new RewardStatistics(0.25, 2.0, 32, "train completions");
         var before = model.Score(Inputs);
 
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         using var loaded = RewardModelDirectory.Load(dir.File("model"), torch.CPU);
 
         Assert.Equal(before, loaded.Score(Inputs));
@@ -42,7 +42,7 @@ public class RewardModelDirectoryTests
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
         var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = RewardPooling.LastAndMean };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
 
         using var weights = SafetensorsCheckpoint.Open(dir.File("model"));
         Assert.Equal([1L, 32L], weights.Entry("score.weight").Shape);
@@ -59,7 +59,7 @@ public class RewardModelDirectoryTests
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
         using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         var card = File.ReadAllText(dir.File("model/reward_model.json")).Replace("\"pooling\": \"last\"", "\"pooling\": \"last_and_mean\"");
         File.WriteAllText(dir.File("model/reward_model.json"), card);
 
@@ -73,7 +73,7 @@ public class RewardModelDirectoryTests
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
         using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
 
         var config = JsonDocument.Parse(File.ReadAllText(dir.File("model/config.json"))).RootElement;
         Assert.Equal("LlamaForSequenceClassification", config.GetProperty("architectures")[0].GetString());
@@ -93,7 +93,7 @@ public class RewardModelDirectoryTests
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
         using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
-        RewardModelDirectory.Save(model, dir.File("model"), dir.File("tokenizer"), "scratch");
+        RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         HuggingFaceCheckpoint.Save(model.Network.Trunk, dir.File("model")); // a plain causal LM over the same directory
 
         var error = Assert.ThrowsAny<Exception>(() => RewardModelDirectory.Load(dir.File("model"), torch.CPU));

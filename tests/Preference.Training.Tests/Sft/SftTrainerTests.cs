@@ -25,6 +25,8 @@ public class SftTrainerTests
         Assert.True(forgetting.TryGetProperty("eval/loss", out _));
         using var exported = HuggingFaceCheckpoint.Load(result.FinalDirectory);
         Assert.Equal(5, exported.Shape.Layers);
+        using var bundle = Preference.Models.ModelBundle.Load(result.FinalDirectory, TorchSharp.torch.CPU); // with its own tokenizer
+        Assert.Equal("hf-bpe-sentencepiece", bundle.Tokenizer.Format);
     }
 
     [Fact]
@@ -42,6 +44,15 @@ public class SftTrainerTests
         // Per layer, r=8: q_proj A [8, 64] + B [64, 8], v_proj (4 KV heads x 8) A [8, 64] + B [32, 8].
         Assert.Equal(5 * (8 * 64 + 64 * 8 + 8 * 64 + 32 * 8), setup.GetProperty("setup/trainable_parameters").GetDouble());
         Assert.True(File.Exists(Path.Combine(run.BestModelDirectory, PeftAdapterFiles.WeightsFileName)));
+        // The adapter directory is a model path too: base named in adapter_config.json, adapters merged in.
+        Assert.Equal(Greedy(result.MergedDirectory!), Greedy(result.FinalDirectory));
+    }
+
+    static IReadOnlyList<int> Greedy(string modelPath)
+    {
+        using var bundle = Preference.Models.ModelBundle.Load(modelPath, TorchSharp.torch.CPU);
+        return new Preference.Models.Generation.TextGenerator(bundle.Model, bundle.Tokenizer)
+            .Generate(["Tim saw a ball."], new Preference.Models.Generation.GenerationOptions { MaxNewTokens = 16, Temperature = 0 })[0].TokenIds;
     }
 
     [Fact]

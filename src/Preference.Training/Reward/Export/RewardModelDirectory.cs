@@ -11,109 +11,82 @@ using static TorchSharp.torch;
 namespace Preference.Training.Reward.Export;
 
 /// <summary>
-/// A reward model as a Hugging Face sequence-classification directory: config.json with
-/// <c>architectures: [LlamaForSequenceClassification]</c> and <c>num_labels: 1</c>, model.safetensors holding the trunk
-/// (<c>model.*</c>) and the <c>score.weight</c> head but no LM head, the tokenizer files, and
-/// <see cref="RewardModelCard"/> with the normalisation statistics. Saved by the trainer, loaded by eval/score/PPO.
-/// A mean-pooled head is stored as <c>pooled_score.weight</c>; transformers loads such a directory but ignores that
-/// tensor (it warns about an unused weight), so config.json's <c>reward_pooling</c> and reward_model.json say how to add it.
-/// A grounding-feature head is stored as <c>feature_score.weight</c>, <c>feature_score.mean</c> and <c>feature_score.std</c>
-/// (reward_model.json names the features in order).
+/// A reward model as a Hugging Face sequence-classification directory (<see cref="SequenceClassifierDirectory"/>:
+/// <c>architectures: [LlamaForSequenceClassification]</c>, <c>num_labels: 1</c>, <c>pad_token_id</c>, the trunk and
+/// <c>score.weight</c>, the tokenizer files), so <c>AutoModelForSequenceClassification</c> loads it, plus
+/// <see cref="RewardModelCard"/> (reward_model.json) with what config.json has no field for, and a README.md saying
+/// what transformers computes and what it leaves out. Our extra heads are stored beside the classifier's tensors,
+/// where transformers ignores them (warning about unused weights): a mean-pooled head as <c>pooled_score.weight</c>, a
+/// grounding-feature head as <c>feature_score.weight</c>, <c>.mean</c> and <c>.std</c> (reward_model.json names the
+/// features in order; they are computed from text, which a transformers forward cannot do, so they are not folded in).
+/// Loads our exports and, without reward_model.json, any TRL/OpenRLHF-style *ForSequenceClassification directory,
+/// scored as transformers scores it: at the last token that is not the pad.
 /// </summary>
 public static class RewardModelDirectory
 {
-    const string ScoreWeight = "score.weight";
     const string PooledScoreWeight = "pooled_score.weight";
     const string FeatureWeight = "feature_score.weight";
     const string FeatureMean = "feature_score.mean";
     const string FeatureStd = "feature_score.std";
+    const string ReadmeFileName = "README.md";
 
-    public static void Save(Modeling.RewardModel model, string directory, string tokenizerSource, string? baseModel)
+    /// <summary>The window a foreign classifier is read with: TRL RewardConfig's default max_length, or less if the model is shorter.</summary>
+    const int ForeignMaxLength = 1024;
+
+    static readonly IReadOnlySet<string> ExtraTensors = new HashSet<string> { PooledScoreWeight, FeatureWeight, FeatureMean, FeatureStd };
+
+    public static void Save(Modeling.RewardModel model, string directory, string? baseModel)
     {
         var trunk = model.Network.Trunk;
-        HuggingFaceCheckpoint.Save(trunk, directory);
-        var layout = HuggingFaceArchitecture.For(trunk).Layout;
-        var weightsPath = Path.Combine(directory, SafetensorsCheckpoint.SingleFileName);
-        using (var scope = NewDisposeScope())
+        var extras = new List<KeyValuePair<string, Tensor>>();
+        var configExtras = new Dictionary<string, JsonNode?>();
+        using var scope = NewDisposeScope();
+        using (no_grad())
         {
-            var tensors = new List<KeyValuePair<string, Tensor>>();
-            using (var saved = SafetensorsCheckpoint.Open(directory))
-                foreach (var name in saved.Names.Where(n => !layout.HeadNames.Contains(n)))
-                    tensors.Add(new(name, saved.Read(name)));
-            using (no_grad())
+            if (model.Network.PooledScore is { } pooled)
+                extras.Add(new(PooledScoreWeight, pooled.Weight.detach().to(trunk.DType).cpu().contiguous()));
+            if (model.Network.FeatureScore is { } features)
             {
-                tensors.Add(new(ScoreWeight, HeadWeight(model.Network.Score).detach().to(trunk.DType).cpu().contiguous()));
-                if (model.Network.PooledScore is { } pooled)
-                    tensors.Add(new(PooledScoreWeight, HeadWeight(pooled).detach().to(trunk.DType).cpu().contiguous()));
-                if (model.Network.FeatureScore is { } features)
-                {
-                    tensors.Add(new(FeatureWeight, features.Weight.detach().cpu().contiguous()));
-                    tensors.Add(new(FeatureMean, features.Mean.detach().cpu().contiguous()));
-                    tensors.Add(new(FeatureStd, features.Std.detach().cpu().contiguous()));
-                }
+                extras.Add(new(FeatureWeight, features.Weight.detach().cpu().contiguous()));
+                extras.Add(new(FeatureMean, features.Mean.detach().cpu().contiguous()));
+                extras.Add(new(FeatureStd, features.Std.detach().cpu().contiguous()));
             }
-            SafetensorsWriter.Write(weightsPath + ".partial", tensors, new Dictionary<string, string> { ["format"] = "pt" });
         }
-        File.Move(weightsPath + ".partial", weightsPath, overwrite: true);
-
-        var configPath = Path.Combine(directory, HuggingFaceCheckpoint.ConfigFileName);
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        var architecture = config["architectures"]?[0]?.GetValue<string>() ?? "LlamaForCausalLM";
-        config["architectures"] = new JsonArray(architecture.Replace("ForCausalLM", "ForSequenceClassification").Replace("LMHeadModel", "ForSequenceClassification"));
-        config["num_labels"] = 1;
-        config["id2label"] = new JsonObject { ["0"] = "LABEL_0" };
-        config["label2id"] = new JsonObject { ["LABEL_0"] = 0 };
-        config["problem_type"] = "regression";
-        if (model.Tokenizer.HasPad) config["pad_token_id"] = model.Tokenizer.PadId;
         if (model.Network.PooledScore is not null)
-            config["reward_pooling"] = "last_and_mean: reward = score.weight · h[last non-pad token] + pooled_score.weight · mean(h over the " +
-                                       "completion's tokens, EOS included); see reward_model.json";
-        File.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            configExtras["reward_pooling"] = "last_and_mean: reward = score.weight · h[last non-pad token] + pooled_score.weight · mean(h over the " +
+                                             "completion's tokens, EOS included); see reward_model.json";
+        SequenceClassifierDirectory.Save(trunk, model.Network.Score.Weight, model.Tokenizer, directory, extras, configExtras);
 
-        CopyTokenizer(tokenizerSource, directory);
-        new RewardModelCard
+        var card = new RewardModelCard
         {
             MaxLength = model.Window.MaxLength, Pooling = model.Network.Pooling, Context = model.Window.Context,
             BaseModel = baseModel, Normalization = model.Statistics,
             Features = model.Window.Features, FeatureNames = model.Network.FeatureScore is null ? null : RewardFeatureSet.Names(model.Window.Features),
-        }.Write(directory);
+        };
+        card.Write(directory);
+        File.WriteAllText(Path.Combine(directory, ReadmeFileName), RewardModelReadme.Text(card, model.Tokenizer));
     }
 
     public static Modeling.RewardModel Load(string directory, Device device)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such reward model directory");
+        if (!File.Exists(Path.Combine(directory, RewardModelCard.FileName)))
+        {
+            if (SequenceClassifierDirectory.IsSequenceClassifier(directory)) return LoadForeign(directory, device);
+            throw new InvalidDataException(
+                $"{directory}: not a reward model directory (no {RewardModelCard.FileName}, and config.json names no *ForSequenceClassification architecture)");
+        }
         var card = RewardModelCard.Read(directory);
-        var configPath = Path.Combine(directory, HuggingFaceCheckpoint.ConfigFileName);
-        var architecture = HuggingFaceArchitecture.ForModelType(ModelConfigJson.ReadModelType(configPath), configPath);
-        var trunk = architecture.Create(configPath);
+        var classifier = SequenceClassifierDirectory.Load(directory, ExtraTensors);
         RewardNetwork? network = null;
         try
         {
+            using (classifier.ScoreWeight)
             using (var checkpoint = SafetensorsCheckpoint.Open(directory))
             using (no_grad())
             {
-                network = new RewardNetwork(trunk, card.Pooling, featureHead: card.Features == RewardFeatures.None ? null : ReadFeatureHead(checkpoint, card.Features));
-                if (!checkpoint.Contains(ScoreWeight))
-                    throw new ModelFormatException(checkpoint.Source, $"weight '{ScoreWeight}' is missing; not a reward model");
-                var parameters = trunk.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-                var loaded = new HashSet<string>();
-                foreach (var name in checkpoint.Names.Where(n => n is not ScoreWeight and not PooledScoreWeight and not FeatureWeight and not FeatureMean and not FeatureStd))
-                {
-                    var target = architecture.Layout.ToParameterName(name);
-                    if (architecture.Layout.IsBuffer(target)) continue;
-                    if (!parameters.TryGetValue(target, out var parameter))
-                        throw new ModelFormatException(checkpoint.FileOf(name), $"weight '{name}' has no place in this model");
-                    using var weight = checkpoint.Read(name, parameter.dtype);
-                    var value = architecture.Layout.IsTransposed(target) ? weight.t() : weight;
-                    if (!value.shape.SequenceEqual(parameter.shape))
-                        throw new ModelFormatException(checkpoint.FileOf(name), $"weight '{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", parameter.shape)}]");
-                    parameter.copy_(value);
-                    loaded.Add(target);
-                }
-                // The LM head is not part of a sequence classifier; everything else must be there.
-                var missing = parameters.Keys.Where(k => !loaded.Contains(k) && !architecture.Layout.HeadNames.Contains(k)).ToList();
-                if (missing.Count > 0) throw new ModelFormatException(checkpoint.Source, $"weight '{missing[0]}' is missing");
-                LoadHead(checkpoint, ScoreWeight, network.Score);
+                network = new RewardNetwork(classifier.Trunk, card.Pooling, featureHead: card.Features == RewardFeatures.None ? null : ReadFeatureHead(checkpoint, card.Features));
+                network.Score.Weight.copy_(classifier.ScoreWeight);
                 if (network.FeatureScore is { } featureHead)
                 {
                     using var weight = checkpoint.Read(FeatureWeight, ScalarType.Float32);
@@ -138,7 +111,38 @@ public static class RewardModelDirectory
         }
         catch
         {
-            if (network is null) trunk.Dispose();
+            if (network is null) classifier.Trunk.Dispose();
+            else network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A sequence classifier trained elsewhere (TRL's RewardTrainer, OpenRLHF): the text is the prompt joined with the
+    /// completion plus EOS, as TRL trains on it, and the score is read at the last token that is not config.json's
+    /// pad_token_id, as transformers reads it (with TRL's default pad = EOS, the token before the EOS).
+    /// </summary>
+    static Modeling.RewardModel LoadForeign(string directory, Device device)
+    {
+        var classifier = SequenceClassifierDirectory.Load(directory);
+        RewardNetwork? network = null;
+        try
+        {
+            using (classifier.ScoreWeight)
+            using (no_grad())
+            {
+                network = new RewardNetwork(classifier.Trunk, RewardPooling.Last) { ScoreAtLastTokenOtherThan = classifier.PadTokenId };
+                network.Score.Weight.copy_(classifier.ScoreWeight);
+            }
+            var tokenizer = TokenizerLoader.Load(directory);
+            network.to(device);
+            network.eval();
+            int maxLength = Math.Min(ForeignMaxLength, classifier.Trunk.Shape.MaxPositions);
+            return new Modeling.RewardModel(network, new Modeling.TokenWindow(tokenizer, maxLength));
+        }
+        catch
+        {
+            if (network is null) classifier.Trunk.Dispose();
             else network.Dispose();
             throw;
         }
@@ -158,26 +162,12 @@ public static class RewardModelDirectory
         return new FeatureHead(mean.data<float>().ToArray(), std.data<float>().ToArray());
     }
 
-    static Tensor HeadWeight(ScalarHead head) => head.named_parameters().Single(p => p.name == "score.weight").parameter;
-
     static void LoadHead(SafetensorsCheckpoint checkpoint, string name, ScalarHead target)
     {
         using var value = checkpoint.Read(name, ScalarType.Float32);
-        var head = HeadWeight(target);
+        var head = target.Weight;
         if (!value.shape.SequenceEqual(head.shape))
             throw new ModelFormatException(checkpoint.FileOf(name), $"'{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", head.shape)}]");
         head.copy_(value);
-    }
-
-    /// <summary>The tokenizer file (or a directory's tokenizer files) next to the weights, so the directory stands alone.</summary>
-    static void CopyTokenizer(string source, string directory)
-    {
-        var files = Directory.Exists(source)
-            ? Directory.EnumerateFiles(source).Where(f => Path.GetFileName(f) is "tokenizer.json" or "tokenizer_config.json" or "tokenizer.model"
-                or "special_tokens_map.json" || f.EndsWith(".tiktoken") || Path.GetFileName(f).StartsWith("tok") && f.EndsWith(".bin"))
-            : [source];
-        foreach (var file in files)
-            if (Path.GetFullPath(file) != Path.GetFullPath(Path.Combine(directory, Path.GetFileName(file))))
-                File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
     }
 }

@@ -49,12 +49,20 @@ public sealed class RewardNetwork : nn.Module
     /// <summary>The grounding-feature head (<c>feature_score.*</c> in the export), or null.</summary>
     public FeatureHead? FeatureScore => feature_score;
 
+    /// <summary>
+    /// When set, <c>score</c> is read at the last token that is not this id, as transformers' *ForSequenceClassification
+    /// finds it with config.json's pad_token_id (used for classifiers trained elsewhere, where that pad may be the EOS
+    /// the text ends with); null reads it at the last attended token, the window's EOS.
+    /// </summary>
+    public int? ScoreAtLastTokenOtherThan { get; init; }
+
     /// <summary>[B] rewards of a right- or left-padded batch.</summary>
     public Tensor Forward(RewardBatch batch)
     {
         var context = DecoderContext.FromAttentionMask(batch.Mask, batch.Ids.shape[1], null, trunk.DType);
         var hidden = dropout.forward(trunk.HiddenStates(batch.Ids, context));
-        var reward = ScalarHead.AtLastToken(score.forward(hidden), batch.Mask).to(ScalarType.Float32);
+        var scored = ScoreAtLastTokenOtherThan is { } pad ? batch.Mask.mul(batch.Ids.ne(pad).to(batch.Mask.dtype)) : batch.Mask;
+        var reward = ScalarHead.AtLastToken(score.forward(hidden), scored).to(ScalarType.Float32);
         if (pooled_score is not null)
         {
             var weights = batch.CompletionMask.to(hidden.dtype).unsqueeze(-1);

@@ -60,8 +60,7 @@ public static class RewardTrainingRun
             // Reference set for normalisation: every distinct completion the model was trained on.
             var reference = train.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).Distinct().ToList();
             model.Statistics = RewardStatistics.Of(model.Score(reference, cancellationToken: cancellationToken), "train completions");
-            var tokenizerSource = config.BaseModel == RewardModelFactory.Scratch ? tokenizerWork : TokenizerSourceOf(config.BaseModel);
-            RewardModelDirectory.Save(model, modelDirectory, tokenizerSource, config.BaseModel);
+            RewardModelDirectory.Save(model, modelDirectory, config.BaseModel);
 
             PairwiseAccuracy? testAccuracy = null;
             if (test.Count > 0)
@@ -73,13 +72,5 @@ public static class RewardTrainingRun
             }
             return new RewardRunReport(result, testAccuracy, model.Statistics, modelDirectory);
         }
-    }
-
-    static string TokenizerSourceOf(string baseModel)
-    {
-        var path = baseModel == RewardModelFactory.Bundled ? Preference.Models.ModelBundle.EmbeddedDefaultPath : baseModel;
-        if (Directory.Exists(path)) return path;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return Directory.EnumerateFiles(directory, "tok*.bin").Order(StringComparer.Ordinal).First();
     }
 }
