@@ -19,5 +19,6 @@ public static class CommandCatalog
         EvalCommand.Create(),
         QuickstartCommand.Create(),
         RunsCommand.Create(),
+        ServeRewardCommand.Create(),
     ];
 }
