@@ -23,7 +23,12 @@ public static class RewardServer
         // Per-request logs would cost more than the requests under load; warnings and the lifetime messages stay.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Preference reward server";
+            document.Info.Description = "Rewards from rules, reward models and judges for OpenRLHF (/get_reward), verl and TRL (/v1/rewards).";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(reward);
         builder.Services.AddSingleton(_ => new RewardBatcher(reward, config.MaxBatchSize,
