@@ -20,5 +20,6 @@ public static class CommandCatalog
         QuickstartCommand.Create(),
         RunsCommand.Create(),
         ServeRewardCommand.Create(),
+        HandoffCommand.Create(),
     ];
 }
