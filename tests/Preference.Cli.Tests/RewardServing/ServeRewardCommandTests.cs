@@ -7,18 +7,11 @@ namespace Preference.Cli.Tests.RewardServing;
 /// <summary>`pref serve-reward` as a user runs it: the shipped example config, and a bad config refused in one line.</summary>
 public sealed class ServeRewardCommandTests
 {
-    static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException(relative);
-    }
-
     [Fact]
     public async Task The_stories_example_config_serves_the_ppo_stories_rewards()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pref.dll"), "serve-reward", "--config", RepoFile("configs/reward-server-stories.yaml"), "--urls", "http://127.0.0.1:0" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pref.dll"), "serve-reward", "--config", RepoFiles.Path("configs/reward-server-stories.yaml"), "--urls", "http://127.0.0.1:0" })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         try
