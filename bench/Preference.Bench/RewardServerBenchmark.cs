@@ -17,8 +17,8 @@ namespace Preference.Bench;
 /// per /get_reward request (as openrlhf/utils/agent.py does) and the next as soon as the answer arrives, for SECONDS.
 /// The reward is a reward model on the bundled stories260K trunk: a `pref rm train` directory when MODEL_DIR is given,
 /// else one trained here for a few steps on synthetic story pairs (throughput does not depend on what it learned).
-/// Args: [clients=32] [seconds=20] [threads=2] [queries_per_request=1] [MODEL_DIR]. Prints rewards/s, latency
-/// percentiles, mean batch size and the machine's load average before and after.
+/// Args: [clients=32] [seconds=20] [threads=2] [queries_per_request=1] [MODEL_DIR]. Prints rewards/s, rewards per
+/// CPU-second, latency percentiles, mean batch size and the machine's load average before and after.
 /// </summary>
 public sealed class RewardServerBenchmark : IBenchmark
 {
@@ -37,7 +37,7 @@ public sealed class RewardServerBenchmark : IBenchmark
         Console.WriteLine($"load average before: {LoadAverage()}");
 
         using var model = modelDirectory is null ? TrainSmallRewardModel(cancellationToken) : RewardModelDirectory.Load(modelDirectory, torch.CPU);
-        double direct = DirectRewardsPerSecond(model, cancellationToken);
+        var direct = DirectRewardsPerSecond(model, cancellationToken);
         var reward = new WeightedReward("reward", [new WeightedSource(new RewardModelSource("reward_model", model, 64), 1)]);
         var config = new RewardServerConfig { Rewards = [new RewardSpec { Kind = "reward_model", Path = modelDirectory ?? "(trained in the benchmark)" }] };
         await using var app = RewardServer.Build(config, reward, "http://127.0.0.1:0", token: null);
@@ -47,8 +47,12 @@ public sealed class RewardServerBenchmark : IBenchmark
         // Warm-up: the first forwards pay for allocation and kernel selection.
         await RunClientsAsync(address, clients, TimeSpan.FromSeconds(3), perRequest, cancellationToken);
         var health0 = await HealthAsync(address);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var (latencies, rewards, elapsed, errors) = await RunClientsAsync(address, clients, TimeSpan.FromSeconds(seconds), perRequest, cancellationToken);
         var health1 = await HealthAsync(address);
+        // On a shared machine wall-clock rates measure the neighbours too; CPU seconds spent (server and clients
+        // together, so an upper bound on the server's own cost) say what the work needs.
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         await app.StopAsync(cancellationToken);
 
         latencies.Sort();
@@ -57,8 +61,10 @@ public sealed class RewardServerBenchmark : IBenchmark
         string size = $"{clients} clients x {perRequest}/request";
         int threads = torch.get_num_threads();
         Console.WriteLine($"{"what",-40} {"size",-24} {"threads",7} {"number",10} unit");
-        Console.WriteLine($"{"reward model alone (no HTTP), batch 64",-40} {"64 completions",-24} {threads,7} {direct,10:F0} rewards/s");
+        Console.WriteLine($"{"reward model alone (no HTTP), batch 64",-40} {$"64 x {direct.TokensPerCompletion:F0} tokens",-24} {threads,7} {direct.PerSecond,10:F0} rewards/s");
+        Console.WriteLine($"{"  per CPU-second",-40} {$"64 x {direct.TokensPerCompletion:F0} tokens",-24} {threads,7} {direct.PerCpuSecond,10:F0} rewards/CPU-s");
         Console.WriteLine($"{"reward-server /get_reward, bundled RM",-40} {size,-24} {threads,7} {rewards / elapsed,10:F0} rewards/s");
+        Console.WriteLine($"{"  per CPU-second (server + clients)",-40} {size,-24} {threads,7} {rewards / cpuSeconds,10:F0} rewards/CPU-s");
         Console.WriteLine($"{"  latency p50",-40} {size,-24} {threads,7} {Percentile(0.50),10:F1} ms");
         Console.WriteLine($"{"  latency p99",-40} {size,-24} {threads,7} {Percentile(0.99),10:F1} ms");
         Console.WriteLine($"{"  completions per model call",-40} {size,-24} {threads,7} {(double)scored / Math.Max(1, batches),10:F1} mean");
@@ -67,16 +73,19 @@ public sealed class RewardServerBenchmark : IBenchmark
     }
 
     /// <summary>The ceiling the server can reach: the same completions scored in-process, 64 per call.</summary>
-    static double DirectRewardsPerSecond(RewardModel model, CancellationToken cancellationToken)
+    static (double PerSecond, double PerCpuSecond, double TokensPerCompletion) DirectRewardsPerSecond(RewardModel model, CancellationToken cancellationToken)
     {
         var random = new Random(5);
         var inputs = Enumerable.Range(0, 64).Select(_ => ("Once upon a time, Lily went out.",
             " " + string.Join(" ", Enumerable.Range(0, random.Next(20, 50)).Select(_ => Words[random.Next(Words.Length)])) + ".", (string?)null)).ToList();
         model.Score(inputs, 64, cancellationToken);
+        double tokens = inputs.Average(i => model.Window.Encode(i.Item1, i.Item2, null).Ids.Length);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         int calls = 0;
         while (clock.Elapsed < TimeSpan.FromSeconds(3)) { model.Score(inputs, 64, cancellationToken); calls++; }
-        return calls * inputs.Count / clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        return (calls * inputs.Count / clock.Elapsed.TotalSeconds, calls * inputs.Count / cpuSeconds, tokens);
     }
 
     static RewardModel TrainSmallRewardModel(CancellationToken cancellationToken)
