@@ -19,5 +19,7 @@ public static class CommandCatalog
         EvalCommand.Create(),
         QuickstartCommand.Create(),
         RunsCommand.Create(),
+        ServeRewardCommand.Create(),
+        HandoffCommand.Create(),
     ];
 }

@@ -7,19 +7,15 @@ using Preference.Training.Rewards;
 namespace Preference.Cli.Rewards;
 
 /// <summary>
-/// Builds a PPO config's reward sources, including the kinds training cannot build alone: reward models (loaded from
-/// their export) and judges (compared against the reference policy's own completion of the prompt).
+/// Builds a config's reward sources, including the kinds training cannot build alone: reward models (loaded from
+/// their export) and judges (compared against a baseline policy's own completion of the prompt). PPO and the reward
+/// server (`pref serve-reward`) both build their rewards here, from the same <c>rewards:</c> list.
 /// </summary>
 public static class CliRewardSources
 {
-    public static async Task<WeightedReward> BuildAsync(PpoConfig config, PpoModels models, TorchSharp.torch.Device device,
-        CancellationToken cancellationToken)
-    {
-        var judges = new Dictionary<string, JudgeConfig>();
-        foreach (var spec in config.Rewards.Where(s => s.Kind == "judge"))
-            judges[spec.Judge!] = await JudgeConfigs.LoadAsync(new FileInfo(spec.Judge!), cancellationToken);
-
-        var baseline = new ReferenceBaseline(models.Reference, models.Tokenizer, new GenerationOptions
+    public static Task<WeightedReward> BuildAsync(PpoConfig config, PpoModels models, TorchSharp.torch.Device device,
+        CancellationToken cancellationToken) =>
+        BuildAsync(config.Rewards, () => new ReferenceBaseline(models.Reference, models.Tokenizer, new GenerationOptions
         {
             MaxNewTokens = config.ResponseLength,
             Temperature = config.Temperature,
@@ -27,17 +23,25 @@ public static class CliRewardSources
             TopP = config.TopP,
             Seed = config.Seed,
             EosTokenId = config.StopTokenId ?? models.Tokenizer.EosId,
-        });
-        return RewardSources.Build(config.Rewards, (spec, name) => spec.Kind switch
+        }), device, cancellationToken);
+
+    /// <param name="baseline">Makes the baseline judges compare against; called once, and only if a judge is configured.</param>
+    /// <param name="modelBatchSize">Completions per reward-model forward pass.</param>
+    public static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<ReferenceBaseline> baseline,
+        TorchSharp.torch.Device device, CancellationToken cancellationToken, int modelBatchSize = 32)
+    {
+        var judges = new Dictionary<string, JudgeConfig>();
+        foreach (var spec in specs.Where(s => s.Kind == "judge"))
+            judges[spec.Judge!] = await JudgeConfigs.LoadAsync(new FileInfo(spec.Judge!), cancellationToken);
+
+        var reference = judges.Count > 0 ? baseline() : null;
+        return RewardSources.Build(specs, (spec, name) => spec.Kind switch
         {
-            "reward_model" => RewardModel(spec, name, device),
+            "reward_model" => new RewardModelSource(name, RewardModelLoader.Load(spec.Path!, device), modelBatchSize),
             "judge" => new JudgeRewardSource(
                 new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism),
-                baseline.CompleteAsync),
+                reference!.CompleteAsync),
             _ => throw new ArgumentException($"reward kind '{spec.Kind}' is unknown"),
         });
     }
-
-    static RewardModelSource RewardModel(RewardSpec spec, string name, TorchSharp.torch.Device device) =>
-        new(name, RewardModelLoader.Load(spec.Path!, device));
 }

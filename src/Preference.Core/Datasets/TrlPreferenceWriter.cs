@@ -7,11 +7,14 @@ namespace Preference.Core.Datasets;
 /// <summary>
 /// Writes preference pairs as TRL-ready JSONL (what <c>RewardTrainer</c>/<c>DPOTrainer</c> load with
 /// <c>load_dataset("json")</c>), one pair per line, plus <c>agreement</c>/<c>votes</c> columns TRL ignores.
+/// The same rows are OpenRLHF's reward/DPO data (<c>--data.chosen_key chosen --data.rejected_key rejected</c>), which
+/// also reads an optional <c>margin</c> for its margin loss.
 /// </summary>
 public static class TrlPreferenceWriter
 {
     public static async Task<int> WriteAsync(
-        Stream output, IAsyncEnumerable<PreferencePair> pairs, TrlExportStyle style, CancellationToken cancellationToken = default)
+        Stream output, IAsyncEnumerable<PreferencePair> pairs, TrlExportStyle style, CancellationToken cancellationToken = default,
+        bool margin = false)
     {
         int count = 0;
         // Rows are built in memory and written asynchronously: the output may be an HTTP response, which forbids
@@ -37,6 +40,8 @@ public static class TrlPreferenceWriter
                 }
                 writer.WriteNumber("agreement", Math.Round(pair.Agreement, 4));
                 writer.WriteNumber("votes", pair.Votes);
+                // How decisively the annotators preferred chosen: votes for minus votes against, over all votes (0..1).
+                if (margin) writer.WriteNumber("margin", Math.Round(2 * pair.Agreement - 1, 4));
                 writer.WriteEndObject();
             }
             buffer.Write("\n"u8);

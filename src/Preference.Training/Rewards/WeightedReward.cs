@@ -26,9 +26,14 @@ public sealed class WeightedReward : IRewardSource
     /// <summary>Mean raw score of each part in the last batch, by part name.</summary>
     public IReadOnlyDictionary<string, double> LastPartMeans { get; private set; } = new Dictionary<string, double>();
 
-    public async Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
+    public async Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default) =>
+        (await ScorePartsAsync(batch, cancellationToken)).Total;
+
+    /// <summary>Scores every part once and returns the weighted total together with each part's raw scores.</summary>
+    public async Task<WeightedScores> ScorePartsAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
     {
         var total = new float[batch.Count];
+        var parts = new Dictionary<string, float[]>();
         var means = new Dictionary<string, double>();
         foreach (var part in _parts)
         {
@@ -36,9 +41,10 @@ public sealed class WeightedReward : IRewardSource
             if (scores.Length != batch.Count)
                 throw new InvalidOperationException($"reward '{part.Source.Name}' returned {scores.Length} scores for {batch.Count} completions");
             for (int i = 0; i < total.Length; i++) total[i] += (float)(part.Weight * scores[i]);
+            parts[part.Source.Name] = scores;
             means[part.Source.Name] = scores.Length == 0 ? 0 : scores.Average();
         }
         LastPartMeans = means;
-        return total;
+        return new WeightedScores(total, parts);
     }
 }
