@@ -10,12 +10,11 @@ public static class HandoffFiles
             File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 
-    /// <summary>The files of a model directory (not its subdirectories: checkpoints, adapters), minus those named.</summary>
-    public static void CopyModel(string source, string target, params string[] except)
+    /// <summary>The files of a model directory (not its subdirectories: checkpoints, a critic, adapters' merged/ or base/).</summary>
+    public static void CopyModel(string source, string target)
     {
         Directory.CreateDirectory(target);
         foreach (var file in Directory.GetFiles(source))
-            if (!except.Contains(Path.GetFileName(file)))
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
     }
 }

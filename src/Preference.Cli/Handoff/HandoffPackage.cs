@@ -34,8 +34,8 @@ public static class HandoffPackage
         Directory.CreateDirectory(output);
         Directory.CreateDirectory(Path.Combine(output, HandoffPlan.DataDirectory));
         var plan = new HandoffPlan(output, run, prompts, run.PairsFile, HasRewardModel: run.RewardModel is not null);
-        // value_model.safetensors is PPO's critic, not part of the policy an engine loads.
-        HandoffFiles.CopyModel(policySource, plan.PathOf(HandoffPlan.PolicyDirectory), "value_model.safetensors");
+        // Files only: PPO's critic (value_model/) and LoRA's merged/ or base/ are not the policy an engine loads.
+        HandoffFiles.CopyModel(policySource, plan.PathOf(HandoffPlan.PolicyDirectory));
         if (run.RewardModel is { } rewardModel) ExportRewardModel(rewardModel, plan.PathOf(HandoffPlan.RewardModelDirectory));
         await WriteRewardServerConfigAsync(plan, rewardConfig, cancellationToken);
         var engineReadme = await engine.WriteAsync(plan, cancellationToken);

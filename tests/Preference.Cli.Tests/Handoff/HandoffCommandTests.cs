@@ -32,7 +32,8 @@ public sealed class HandoffCommandTests(HandoffRun run) : IClassFixture<HandoffR
     static void AssertCommonParts(string output)
     {
         Assert.True(File.Exists(Path.Combine(output, "policy", "config.json")));
-        Assert.False(File.Exists(Path.Combine(output, "policy", "value_model.safetensors")), "PPO's critic is not part of the policy");
+        Assert.True(File.Exists(Path.Combine(output, "policy", "tokenizer_config.json")), "the engines' AutoTokenizer reads the policy's own tokenizer");
+        Assert.False(Directory.Exists(Path.Combine(output, "policy", "value_model")), "PPO's critic is not part of the policy");
         var config = StageConfigFile.Load<RewardServerConfig>(Path.Combine(output, "reward-server.yaml"), "reward_server", []);
         var spec = Assert.Single(config.Rewards);
         Assert.Equal("reward_model", spec.Kind);

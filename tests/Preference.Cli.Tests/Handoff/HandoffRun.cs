@@ -12,7 +12,7 @@ namespace Preference.Cli.Tests.Handoff;
 
 /// <summary>
 /// A run directory in the quickstart's layout, made of real saved models: the bundled policy as ppo/final (with PPO's
-/// value_model.safetensors beside it), a reward model on the bundled trunk as reward/final, ranked pairs in
+/// its critic in value_model/), a reward model on the bundled trunk as reward/final, ranked pairs in
 /// export/pairs.jsonl and the PPO prompts in config.json. Built once for all hand-off tests.
 /// </summary>
 public sealed class HandoffRun : IDisposable
@@ -24,13 +24,14 @@ public sealed class HandoffRun : IDisposable
     public HandoffRun()
     {
         using var bundle = ModelBundle.Load(null, torch.CPU);
-        HuggingFaceCheckpoint.Save(bundle.Model, Path.Combine(RunDirectory, "ppo", "final"));
-        File.WriteAllText(Path.Combine(RunDirectory, "ppo", "final", "value_model.safetensors"), "critic weights stand-in");
+        HuggingFaceCheckpoint.Save(bundle.Model, bundle.Tokenizer, Path.Combine(RunDirectory, "ppo", "final"));
+        Directory.CreateDirectory(Path.Combine(RunDirectory, "ppo", "final", "value_model"));
+        File.WriteAllText(Path.Combine(RunDirectory, "ppo", "final", "value_model", "model.safetensors"), "critic weights stand-in");
 
         var work = Directory.CreateDirectory(Path.Combine(Root, "rm-work")).FullName;
         using var rewardModel = RewardModelFactory.Create(new RewardConfig { TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 64, OutputDirectory = work },
             [], work, torch.CPU);
-        RewardModelDirectory.Save(rewardModel, Path.Combine(RunDirectory, "reward", "final"), Path.GetDirectoryName(ModelBundle.EmbeddedDefaultPath)!, RewardModelFactory.Bundled);
+        RewardModelDirectory.Save(rewardModel, Path.Combine(RunDirectory, "reward", "final"), RewardModelFactory.Bundled);
 
         Directory.CreateDirectory(Path.Combine(RunDirectory, "export"));
         using (var pairs = File.Create(Path.Combine(RunDirectory, "export", "pairs.jsonl")))
