@@ -15,7 +15,7 @@ public static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/campaigns/{campaignId}").RequireAuthorization().WithTags("Annotation");
+        var group = app.MapGroup("/api/campaigns/{campaignId}").RequireAuthorization(Policies.Annotate).WithTags("Annotation");
         group.MapPost("/next", Next);
         group.MapPost("/tasks/{taskId}/skip", Skip);
         group.MapPost("/annotations", Submit);
