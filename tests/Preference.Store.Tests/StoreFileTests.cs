@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using System.Text;
 using Preference.Core.Domain;
 using Preference.Core.Rankings;

@@ -31,17 +31,22 @@ public static class ExportCommand
         {
             var min = parse.GetValue(minAgreement);
             if (min is < 0 or > 1) throw new CliException("--min-agreement: must be within 0..1");
-            using var client = ApiConnection.Create(parse);
+            var client = ApiConnection.Create(parse);
+            using var http = client.Http;
             var method = parse.GetValue(aggregate) == "bradley-terry" ? "bradleyTerry" : "majority";
-            var url = $"api/campaigns/{Uri.EscapeDataString(parse.GetValue(campaign)!)}/export" +
-                      $"?style={parse.GetValue(style)}&aggregate={method}&minAgreement={min.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            await ApiConnection.EnsureSuccessAsync(response, cancellationToken);
             var path = parse.GetValue(output)!;
-            // Write beside the target and rename, so an interrupted export never leaves a truncated file behind.
+            // Write beside the target and rename, so an interrupted or refused export never leaves a truncated file behind.
             var partial = path.FullName + ".partial";
-            await using (var file = File.Create(partial))
-                await response.Content.CopyToAsync(file, cancellationToken);
+            try
+            {
+                await using (var file = File.Create(partial))
+                    await client.ExportAsync(parse.GetValue(campaign)!, parse.GetValue(style)!, method, min, file, cancellationToken);
+            }
+            catch
+            {
+                File.Delete(partial);
+                throw;
+            }
             File.Move(partial, path.FullName, overwrite: true);
             var lines = File.ReadLines(path.FullName).Count();
             Console.WriteLine($"wrote {lines} pairs to {path.FullName}");

@@ -19,5 +19,3 @@ public sealed record CampaignView(Campaign Campaign, int Tasks, int TasksDone, i
 
 /// <summary>What an annotator needs around a task: guidelines and their own progress.</summary>
 public sealed record AnnotatorCampaignView(string Id, string Name, string Guidelines, int ResponsesPerTask, int Mine, int Remaining);
-
-public sealed record ImportResult(int Tasks, string Source);

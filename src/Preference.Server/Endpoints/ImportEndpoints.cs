@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

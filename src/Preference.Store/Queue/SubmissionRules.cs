@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using Preference.Store.Errors;
 using Preference.Store.Validation;
 

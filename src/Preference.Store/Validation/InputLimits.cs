@@ -15,7 +15,7 @@ public static class InputLimits
     /// <summary>Entries of a metadata or config map, and the length of its keys and values.</summary>
     public const int MaxMapEntries = 64;
     public const int MaxMapKeyLength = 200;
-    public const int MaxMapValueLength = 4_000;
+    public const int MaxMapValueLength = 20_000;
     /// <summary>Annotators a campaign may be restricted to.</summary>
     public const int MaxAllowedAnnotators = 10_000;
     /// <summary>Metrics one step may publish.</summary>

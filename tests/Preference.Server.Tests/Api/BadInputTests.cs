@@ -101,14 +101,14 @@ public class BadInputTests
     [InlineData("""{"name": "x", "role": 99}""", "role")]
     [InlineData("""{"name": "x", "kind": 7}""", "kind")]
     [InlineData("""{"name": "NAME201"}""", "name")]
-    [InlineData("""{"name": "x", "metadata": {"model": "VALUE5000"}}""", "metadata")]
+    [InlineData("""{"name": "x", "metadata": {"model": "VALUE20001"}}""", "metadata")]
     [InlineData("""{"name": "x", "metadata": MAP100}""", "metadata")]
     public async Task A_bad_annotator_is_400_naming_the_field_and_nothing_is_stored(string body, string field)
     {
         await using var server = await TestServer.StartAsync();
         using var admin = server.Client();
         var map = JsonSerializer.Serialize(Enumerable.Range(0, 100).ToDictionary(i => $"k{i}", i => "v"));
-        body = body.Replace("NAME201", new string('n', 201)).Replace("VALUE5000", new string('v', 5000)).Replace("MAP100", map);
+        body = body.Replace("NAME201", new string('n', 201)).Replace("VALUE20001", new string('v', 20_001)).Replace("MAP100", map);
         await AssertRejectsAsync(await admin.PostAsync("/api/annotators", new StringContent(body, Encoding.UTF8, "application/json")), field);
         Assert.Single(server.Store.Annotators.All()); // the admin alone
     }
