@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -60,7 +61,7 @@ public static class PreferenceServer
             .AddPolicy(Policies.Annotate, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Annotator)))
             .AddPolicy(Policies.Publisher, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Trainer)));
         builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, options));
-        builder.Services.AddSignalR().AddJsonProtocol(o => PreferenceJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSignalR(o => o.AddFilter<LiveTokenFilter>()).AddJsonProtocol(o => PreferenceJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddHostedService<ProgressBroadcaster>();
         configure?.Invoke(builder);
 

@@ -38,6 +38,7 @@ public sealed class TokenAuthenticationHandler(
             new Claim(ClaimTypes.NameIdentifier, annotator.Id),
             new Claim(ClaimTypes.Name, annotator.Name),
             new Claim(ClaimTypes.Role, annotator.Role.ToString()),
+            new Claim(CallerExtensions.TokenHashClaim, annotator.TokenHash),
         ], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

@@ -40,6 +40,9 @@ public sealed class AnnotatorDirectory
     /// <summary>The identity a token belongs to, or null for an unknown or revoked token.</summary>
     public Annotator? Authenticate(string token) => _byTokenHash.GetValueOrDefault(AccessToken.Hash(token));
 
+    /// <summary>The identity whose current token has this hash, or null once it is revoked or rotated away.</summary>
+    public Annotator? AuthenticateHash(string tokenHash) => _byTokenHash.GetValueOrDefault(tokenHash);
+
     public bool HasAdmin => _byTokenHash.Values.Any(a => a.Role == AnnotatorRole.Admin);
 
     /// <summary>Creates an identity; pass <paramref name="token"/> to install a known one (configuration), else a new one is made.</summary>
