@@ -15,8 +15,12 @@ public sealed record ServerOptions
     public int RequestsPerSecondPerClient { get; init; } = 200;
     /// <summary>Largest JSON request body outside imports.</summary>
     public long MaxRequestBodyBytes { get; init; } = 1 << 20;
-    /// <summary>Largest import upload.</summary>
-    public long MaxImportBodyBytes { get; init; } = 512L << 20;
+    /// <summary>
+    /// Largest import upload (413 beyond it). The whole file is parsed and checked in memory before anything is
+    /// stored, so this bounds the server's memory too: 64 MiB is about 100k typical prompt/completion records;
+    /// larger datasets import in several files.
+    /// </summary>
+    public long MaxImportBodyBytes { get; init; } = 64L << 20;
     /// <summary>Where the one-time admin token is announced; defaults to the console.</summary>
     public TextWriter? Announcements { get; init; }
 }

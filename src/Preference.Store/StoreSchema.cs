@@ -24,5 +24,15 @@ public static class StoreSchema
             throw new InvalidDataException($"store schema version {version} is newer than this build understands ({CurrentVersion}); upgrade pref");
     }
 
+    /// <summary>A random 32-byte secret of this store (made on first use), e.g. the key of <see cref="Queue.OfferIds"/>.</summary>
+    public static byte[] Secret(LiteDatabase db, string name)
+    {
+        var meta = db.GetCollection("meta");
+        if (meta.FindById(name) is { } doc) return doc["value"].AsBinary;
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        meta.Insert(new BsonDocument { ["_id"] = name, ["value"] = secret });
+        return secret;
+    }
+
     public static int ReadVersion(LiteDatabase db) => db.GetCollection("meta").FindById("schema")?["version"].AsInt32 ?? 0;
 }

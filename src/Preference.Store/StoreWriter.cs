@@ -25,22 +25,32 @@ public sealed class StoreWriter : IDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Runs <paramref name="operation"/> inside a committed transaction; completes once it is durable.</summary>
-    public Task<T> WriteAsync<T>(Func<T> operation)
+    /// <summary>
+    /// Runs <paramref name="operation"/> inside a committed transaction; completes once it is durable. A
+    /// <paramref name="bulk"/> operation (a chunk of an import) commits in a transaction of its own, so the small
+    /// writes queued beside it are never held back until it is done.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<T> operation, bool bulk = false)
     {
-        var op = new WriteOperation<T>(operation);
+        var op = new WriteOperation<T>(operation, bulk);
         if (!_queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(StoreWriter), "the store is shutting down");
         return op.Completion.Task;
     }
 
-    public Task WriteAsync(Action operation) => WriteAsync(() => { operation(); return true; });
+    public Task WriteAsync(Action operation, bool bulk = false) => WriteAsync(() => { operation(); return true; }, bulk);
 
     private async Task RunAsync()
     {
         var batch = new List<IWriteOperation>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            while (batch.Count < MaxBatch && _queue.Reader.TryPeek(out var next))
+            {
+                if (next.Bulk && batch.Count > 0) break;
+                _queue.Reader.TryRead(out _);
+                batch.Add(next);
+                if (next.Bulk) break;
+            }
             try
             {
                 CommitBatch(batch);
@@ -85,13 +95,15 @@ public sealed class StoreWriter : IDisposable
 
     private interface IWriteOperation
     {
+        bool Bulk { get; }
         void Execute();
         void Acknowledge();
         void Fail(Exception error);
     }
 
-    private sealed class WriteOperation<T>(Func<T> operation) : IWriteOperation
+    private sealed class WriteOperation<T>(Func<T> operation, bool bulk) : IWriteOperation
     {
+        public bool Bulk => bulk;
         private T? _result;
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public void Execute() => _result = operation();

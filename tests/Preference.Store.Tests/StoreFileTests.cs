@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using System.Text;
 using Preference.Core.Domain;
 using Preference.Core.Rankings;
@@ -29,8 +30,9 @@ public class StoreFileTests
 
         var reopened = test.Reopen();
         var stored = Assert.Single(reopened.Collections.Annotations.All());
-        Assert.Equal(offer.Completions[1].Id, stored.Ranking.Tiers[0][0]);
-        Assert.Equal(offer.Completions.Select(c => c.Id), stored.ShownOrder);
+        // Stored under the completions' own ids (the offer showed per-offer ids), in the order they were shown.
+        Assert.Equal(offer.Completions[1].Text, reopened.Collections.Completions.Get(stored.Ranking.Tiers[0][0])!.Text);
+        Assert.Equal(offer.Completions.Select(c => c.Text), stored.ShownOrder.Select(id => reopened.Collections.Completions.Get(id)!.Text));
         Assert.Equal(1, reopened.Campaigns.Get(campaign.Id).Progress().Annotations);
         Assert.Equal(3, reopened.Campaigns.Get(campaign.Id).Progress().Tasks);
     }

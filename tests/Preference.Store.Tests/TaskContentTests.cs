@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using Preference.Core.Domain;
 using Preference.Core.Rankings;
 using Preference.Store.Documents;

@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using Preference.Core.Datasets;
 using Preference.Core.Domain;
 using Preference.Core.Rankings;

@@ -1,5 +1,6 @@
 // Annotator keyboard map: 1..9 rank, T tie with last, Enter submit, S skip, E edit previous, G guidelines, ? help,
-// arrows/Tab move between responses. Keys typed into text fields are never commands.
+// arrows move between responses. Keys typed into text fields are never commands, and Tab is left to the browser so
+// the toolbar buttons and the rationale box stay reachable from the keyboard.
 
 export type Command =
   | { kind: "rank"; n: number }
@@ -48,8 +49,6 @@ export function commandFor(e: KeyInput): Command | null {
     case "ArrowLeft":
     case "ArrowUp":
       return { kind: "move", delta: -1 };
-    case "Tab":
-      return { kind: "move", delta: e.shiftKey ? -1 : 1 };
     default:
       return null;
   }
@@ -58,7 +57,8 @@ export function commandFor(e: KeyInput): Command | null {
 export const HELP: ReadonlyArray<[string, string]> = [
   ["1 … 9", "give the highlighted response that rank (1 = best); equal numbers are ties"],
   ["T", "tie the highlighted response with the one you ranked last"],
-  ["← → / Tab", "move between responses"],
+  ["← →", "move between responses"],
+  ["Tab", "move to the toolbar and the rationale box (Esc leaves the box)"],
   ["Enter", "submit the ranking"],
   ["S", "skip this task"],
   ["E", "reopen your previous submission to change it"],

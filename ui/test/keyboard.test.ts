@@ -24,7 +24,13 @@ describe("keyboard map", () => {
     expect(commandFor({ key: "1", metaKey: true })).toBeNull();
   });
 
-  it("Shift+Tab moves back", () => {
-    expect(commandFor({ key: "Tab", shiftKey: true })).toEqual({ kind: "move", delta: -1 });
+  it("leaves Tab and Shift+Tab to the browser, so focus reaches the toolbar and the rationale box", () => {
+    expect(commandFor({ key: "Tab" })).toBeNull();
+    expect(commandFor({ key: "Tab", shiftKey: true })).toBeNull();
+  });
+
+  it("moves between responses with the arrows", () => {
+    expect(commandFor({ key: "ArrowRight" })).toEqual({ kind: "move", delta: 1 });
+    expect(commandFor({ key: "ArrowLeft" })).toEqual({ kind: "move", delta: -1 });
   });
 });

@@ -100,14 +100,20 @@ public static class ExportCommand
     static async Task<string> DownloadAsync(ParseResult parse, string campaign, TrlExportStyle style, double minAgreement, string partial,
         CancellationToken cancellationToken)
     {
-        using var client = ApiConnection.Create(parse);
+        var client = ApiConnection.Create(parse);
+        using var http = client.Http;
         var method = parse.GetValue<string>("--aggregate") == "bradley-terry" ? "bradleyTerry" : "majority";
-        var url = $"api/campaigns/{Uri.EscapeDataString(campaign)}/export" +
-                  $"?style={(style == TrlExportStyle.Conversational ? "conversational" : "standard")}&aggregate={method}&minAgreement={minAgreement.ToString(CultureInfo.InvariantCulture)}";
-        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await ApiConnection.EnsureSuccessAsync(response, cancellationToken);
-        await using (var file = File.Create(partial))
-            await response.Content.CopyToAsync(file, cancellationToken);
-        return partial;
+        try
+        {
+            // Written beside the target: a refused or interrupted export never leaves a truncated file behind.
+            await using (var file = File.Create(partial))
+                await client.ExportAsync(campaign, style == TrlExportStyle.Conversational ? "conversational" : "standard", method, minAgreement, file, cancellationToken);
+            return partial;
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Preference.Cli.Serving;
 using Preference.Core.Datasets;
 
@@ -26,16 +24,11 @@ public static class ImportCommand
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists) throw new CliException($"file: '{path.FullName}' does not exist");
-            using var client = ApiConnection.Create(parse);
+            var client = ApiConnection.Create(parse);
+            using var http = client.Http;
             await using var stream = path.OpenRead();
-            using var content = new StreamContent(stream);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
-            var url = $"api/campaigns/{Uri.EscapeDataString(parse.GetValue(campaign)!)}/import" +
-                      $"?format={parse.GetValue(format)}&source={Uri.EscapeDataString(path.Name)}";
-            using var response = await client.PostAsync(url, content, cancellationToken);
-            await ApiConnection.EnsureSuccessAsync(response, cancellationToken);
-            using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            Console.WriteLine($"imported {result.RootElement.GetProperty("tasks").GetInt32()} tasks from {path.Name}");
+            var result = await client.ImportAsync(parse.GetValue(campaign)!, stream, parse.GetValue(format), path.Name, cancellationToken);
+            Console.WriteLine($"imported {result.Tasks} tasks from {path.Name}");
         }));
         return command;
     }

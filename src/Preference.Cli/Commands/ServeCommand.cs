@@ -26,10 +26,17 @@ public static class ServeCommand
             Description = "Requests per second allowed per token", DefaultValueFactory = _ => 200,
         };
 
-        var command = new Command("serve", "Start the annotation server: API, live hubs and web UI") { data, urls, adminToken, ui, rate };
+        var maxImport = new Option<int>("--max-import-mb")
+        {
+            Description = "Largest dataset upload accepted by an import, in MiB (larger files answer 413; split them)",
+            DefaultValueFactory = _ => 64,
+        };
+
+        var command = new Command("serve", "Start the annotation server: API, live hubs and web UI") { data, urls, adminToken, ui, rate, maxImport };
         command.SetAction(Serving.CliAction.Of(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(rate) < 1) throw new Serving.CliException("--rate-limit: must be at least 1");
+            if (parse.GetValue(maxImport) is < 1 or > 4096) throw new Serving.CliException("--max-import-mb: must be 1..4096");
             var app = PreferenceServer.Build(new ServerOptions
             {
                 DataDirectory = parse.GetValue(data)!.FullName,
@@ -37,6 +44,7 @@ public static class ServeCommand
                 AdminToken = parse.GetValue(adminToken),
                 UiDirectory = parse.GetValue(ui)?.FullName,
                 RequestsPerSecondPerClient = parse.GetValue(rate),
+                MaxImportBodyBytes = (long)parse.GetValue(maxImport) << 20,
             });
             try
             {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using Preference.Cli.Serving;
 
 namespace Preference.Cli.Judging;
@@ -16,14 +15,6 @@ public static class JudgeApi
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PREF_TOKEN"),
     };
 
-    public static HttpClient Create(ParseResult parse)
-    {
-        var token = parse.GetValue(TokenOption);
-        if (string.IsNullOrWhiteSpace(token)) throw new CliException("--token: the judge annotator's token is required with --campaign (or set PREF_TOKEN)");
-        if (!Uri.TryCreate(parse.GetValue(ApiConnection.ServerOption), UriKind.Absolute, out var server))
-            throw new CliException($"--server: '{parse.GetValue(ApiConnection.ServerOption)}' is not an absolute URL");
-        var client = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public static HttpClient Create(ParseResult parse) => ApiConnection.CreateHttp(parse, TokenOption,
+        "--token: the judge annotator's token is required with --campaign (or set PREF_TOKEN)", TimeSpan.FromMinutes(2));
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -29,12 +28,7 @@ public sealed class InProcessServer : IAsyncDisposable
     /// <summary>Authorised as the admin.</summary>
     public HttpClient Admin { get; }
 
-    public HttpClient Client(string token)
-    {
-        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(5) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    public HttpClient Client(string token) => Core.Api.PreferenceApiClient.CreateHttp(Address, token, TimeSpan.FromMinutes(5));
 
     public static async Task<InProcessServer> StartAsync(string dataDirectory, string urls, CancellationToken cancellationToken)
     {

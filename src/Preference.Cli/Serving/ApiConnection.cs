@@ -1,12 +1,12 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
-using System.Text.Json;
+using Preference.Core.Api;
 
 namespace Preference.Cli.Serving;
 
 /// <summary>
-/// The options every client command shares (`--server`, `--token`) and an HttpClient built from them. Client
-/// commands go through the API because the server process owns the store file.
+/// The options every client command shares (`--server`, `--token`) and the API client built from them. Client
+/// commands go through the API because the server process owns the store file; a failed call surfaces as
+/// <see cref="PreferenceApiException"/>, which the CLI prints as one line.
 /// </summary>
 public static class ApiConnection
 {
@@ -22,36 +22,16 @@ public static class ApiConnection
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PREF_TOKEN"),
     };
 
-    public static HttpClient Create(ParseResult parse)
+    public static PreferenceApiClient Create(ParseResult parse) =>
+        new(CreateHttp(parse, TokenOption, "--token: required (or set PREF_TOKEN)", Timeout.InfiniteTimeSpan));
+
+    /// <summary>An authenticated HttpClient for `--server`, with the token from <paramref name="tokenOption"/>.</summary>
+    public static HttpClient CreateHttp(ParseResult parse, Option<string?> tokenOption, string missingToken, TimeSpan timeout)
     {
-        var token = parse.GetValue(TokenOption);
-        if (string.IsNullOrWhiteSpace(token)) throw new CliException("--token: required (or set PREF_TOKEN)");
+        var token = parse.GetValue(tokenOption);
+        if (string.IsNullOrWhiteSpace(token)) throw new CliException(missingToken);
         if (!Uri.TryCreate(parse.GetValue(ServerOption), UriKind.Absolute, out var server))
             throw new CliException($"--server: '{parse.GetValue(ServerOption)}' is not an absolute URL");
-        var client = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    /// <summary>Turns a non-success response into one line naming the problem (ProblemDetails' field errors first).</summary>
-    public static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.IsSuccessStatusCode) return;
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        string message = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            var root = doc.RootElement;
-            if (root.TryGetProperty("detail", out var detail)) message += $": {detail.GetString()}";
-            else if (root.TryGetProperty("title", out var title)) message += $": {title.GetString()}";
-            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-                message += "; " + string.Join("; ", errors.EnumerateObject().Take(5)
-                    .Select(e => $"{e.Name}: {string.Join(", ", e.Value.EnumerateArray().Select(v => v.GetString()))}"));
-        }
-        catch (JsonException)
-        {
-        }
-        throw new CliException(message);
+        return PreferenceApiClient.CreateHttp(server, token, timeout);
     }
 }

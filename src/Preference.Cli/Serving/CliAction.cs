@@ -27,6 +27,12 @@ public static class CliAction
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;
             }
+            catch (Core.Api.PreferenceApiException e)
+            {
+                // The server answered and said what is wrong: its own words, one line.
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
             catch (HttpRequestException e)
             {
                 await Console.Error.WriteLineAsync($"error: cannot reach the server: {e.Message}");

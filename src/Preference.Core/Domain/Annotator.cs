@@ -14,4 +14,6 @@ public sealed record Annotator
     public required string TokenHash { get; init; }
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>When an admin revoked the token; a revoked identity keeps its annotations but its token opens nothing.</summary>
+    public DateTimeOffset? RevokedAt { get; init; }
 }

@@ -9,4 +9,6 @@ public sealed record TrainingRun
     public string Stage { get; init; } = "";
     public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
     public IReadOnlyDictionary<string, string>? Config { get; init; }
+    /// <summary>The identity that started the run; a trainer token may publish only to runs it started.</summary>
+    public string? StartedBy { get; init; }
 }

@@ -6,6 +6,9 @@ namespace Preference.Server.Auth;
 
 public static class CallerExtensions
 {
+    /// <summary>The SHA-256 of the token a request presented, so a long-lived connection can be checked against revocation.</summary>
+    public const string TokenHashClaim = "pref:token_hash";
+
     public static string AnnotatorId(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("request is not authenticated");
 

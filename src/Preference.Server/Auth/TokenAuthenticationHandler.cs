@@ -26,12 +26,19 @@ public sealed class TokenAuthenticationHandler(
         if (string.IsNullOrEmpty(token)) return Task.FromResult(AuthenticateResult.NoResult());
 
         var annotator = store.Annotators.Authenticate(token);
-        if (annotator is null) return Task.FromResult(AuthenticateResult.Fail("unknown token"));
+        if (annotator is null)
+        {
+            // One line per rejected attempt, never the token itself (it may be a real token mistyped by one character).
+            Logger.LogWarning("Rejected an unknown or revoked token from {Address} for {Method} {Path}",
+                Context.Connection.RemoteIpAddress, Request.Method, Request.Path);
+            return Task.FromResult(AuthenticateResult.Fail("unknown or revoked token"));
+        }
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, annotator.Id),
             new Claim(ClaimTypes.Name, annotator.Name),
             new Claim(ClaimTypes.Role, annotator.Role.ToString()),
+            new Claim(CallerExtensions.TokenHashClaim, annotator.TokenHash),
         ], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

@@ -13,9 +13,9 @@ public sealed record CreateAnnotatorRequest
 
 /// <summary>An identity as the API shows it: never the token hash.</summary>
 public sealed record AnnotatorView(string Id, string Name, AnnotatorKind Kind, AnnotatorRole Role,
-    IReadOnlyDictionary<string, string>? Metadata, DateTimeOffset CreatedAt)
+    IReadOnlyDictionary<string, string>? Metadata, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
-    public static AnnotatorView Of(Annotator a) => new(a.Id, a.Name, a.Kind, a.Role, a.Metadata, a.CreatedAt);
+    public static AnnotatorView Of(Annotator a) => new(a.Id, a.Name, a.Kind, a.Role, a.Metadata, a.CreatedAt, a.RevokedAt);
 }
 
 /// <summary>Returned once, when a token is created.</summary>

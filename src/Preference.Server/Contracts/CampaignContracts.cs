@@ -10,7 +10,8 @@ public sealed record CreateCampaignRequest
     public string Guidelines { get; init; } = "";
     public int ResponsesPerTask { get; init; } = 2;
     public int Overlap { get; init; } = 1;
-    public IReadOnlyList<string> AllowedAnnotatorIds { get; init; } = [];
+    /// <summary>Annotator ids that may work on it; empty, missing or null means every annotator.</summary>
+    public IReadOnlyList<string>? AllowedAnnotatorIds { get; init; }
     public double ReservationMinutes { get; init; } = 15;
 }
 
@@ -18,5 +19,3 @@ public sealed record CampaignView(Campaign Campaign, int Tasks, int TasksDone, i
 
 /// <summary>What an annotator needs around a task: guidelines and their own progress.</summary>
 public sealed record AnnotatorCampaignView(string Id, string Name, string Guidelines, int ResponsesPerTask, int Mine, int Remaining);
-
-public sealed record ImportResult(int Tasks, string Source);

@@ -6,6 +6,7 @@ using Preference.Server.Auth;
 using Preference.Server.Contracts;
 using Preference.Store;
 using Preference.Store.Queue;
+using Preference.Store.Validation;
 
 namespace Preference.Server.Endpoints;
 
@@ -24,7 +25,7 @@ public static class CampaignEndpoints
         admin.MapGet("/{campaignId}/progress", Progress);
         admin.MapGet("/{campaignId}/annotations", Annotations);
 
-        var mine = app.MapGroup("/api/my/campaigns").RequireAuthorization().WithTags("Annotation");
+        var mine = app.MapGroup("/api/my/campaigns").RequireAuthorization(Policies.Annotate).WithTags("Annotation");
         mine.MapGet("/", MyCampaigns);
         mine.MapGet("/{campaignId}", MyCampaign);
     }
@@ -46,8 +47,10 @@ public static class CampaignEndpoints
 
     private static async Task<IResult> Create(CreateCampaignRequest request, PreferenceStore store)
     {
-        if (!double.IsFinite(request.ReservationMinutes) || request.ReservationMinutes <= 0)
-            throw new Store.Errors.StoreValidationException("reservationMinutes", "must be a positive number");
+        if (!double.IsFinite(request.ReservationMinutes) || request.ReservationMinutes <= 0
+            || request.ReservationMinutes > InputLimits.MaxReservation.TotalMinutes)
+            throw new Store.Errors.StoreValidationException("reservationMinutes",
+                $"must be a positive number of minutes, at most {InputLimits.MaxReservation.TotalMinutes} (a week)");
         var campaign = await store.Campaigns.CreateAsync(new Campaign
         {
             Id = request.Id ?? "",
@@ -55,7 +58,7 @@ public static class CampaignEndpoints
             Guidelines = request.Guidelines,
             ResponsesPerTask = request.ResponsesPerTask,
             Overlap = request.Overlap,
-            AllowedAnnotatorIds = request.AllowedAnnotatorIds,
+            AllowedAnnotatorIds = request.AllowedAnnotatorIds ?? [],
             ReservationTimeout = TimeSpan.FromMinutes(request.ReservationMinutes),
         });
         return Results.Created($"/api/campaigns/{campaign.Id}", View(store.Campaigns.Get(campaign.Id)));

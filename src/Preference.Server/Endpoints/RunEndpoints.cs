@@ -25,15 +25,15 @@ public static class RunEndpoints
         group.MapPost("/{runId}/metrics", Publish).RequireAuthorization(Policies.Publisher);
     }
 
-    private static async Task<IResult> Start(StartRunRequest request, PreferenceStore store, IHubContext<TrainingHub> hub)
+    private static async Task<IResult> Start(StartRunRequest request, HttpContext context, PreferenceStore store, IHubContext<TrainingHub> hub)
     {
-        var run = await TrainingHub.StartRun(store, hub.Clients, request);
+        var run = await TrainingHub.StartRun(store, hub.Clients, context.User, request);
         return Results.Created($"/api/runs/{run.Id}", run);
     }
 
-    private static async Task<IResult> Publish(string runId, MetricsAtStep metrics, PreferenceStore store, IHubContext<TrainingHub> hub)
+    private static async Task<IResult> Publish(string runId, MetricsAtStep metrics, HttpContext context, PreferenceStore store, IHubContext<TrainingHub> hub)
     {
-        await TrainingHub.Publish(store, hub.Clients, runId, metrics);
+        await TrainingHub.Publish(store, hub.Clients, context.User, runId, metrics);
         return Results.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +16,7 @@ public static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/campaigns/{campaignId}").RequireAuthorization().WithTags("Annotation");
+        var group = app.MapGroup("/api/campaigns/{campaignId}").RequireAuthorization(Policies.Annotate).WithTags("Annotation");
         group.MapPost("/next", Next);
         group.MapPost("/tasks/{taskId}/skip", Skip);
         group.MapPost("/annotations", Submit);

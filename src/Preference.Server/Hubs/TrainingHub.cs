@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Preference.Core.Domain;
@@ -19,10 +20,10 @@ public sealed class TrainingHub(PreferenceStore store) : Hub
     private const string AllRuns = "runs";
 
     [Authorize(Policy = Policies.Publisher)]
-    public Task<TrainingRun> StartRun(StartRunRequest request) => StartRun(store, Clients, request);
+    public Task<TrainingRun> StartRun(StartRunRequest request) => StartRun(store, Clients, Context.User!, request);
 
     [Authorize(Policy = Policies.Publisher)]
-    public Task Publish(string runId, MetricsAtStep metrics) => Publish(store, Clients, runId, metrics);
+    public Task Publish(string runId, MetricsAtStep metrics) => Publish(store, Clients, Context.User!, runId, metrics);
 
     [Authorize(Policy = Policies.Admin)]
     public async Task<IReadOnlyList<MetricPoint>> Watch(string runId)
@@ -35,17 +36,20 @@ public sealed class TrainingHub(PreferenceStore store) : Hub
     [Authorize(Policy = Policies.Admin)]
     public Task WatchRuns() => Groups.AddToGroupAsync(Context.ConnectionId, AllRuns);
 
-    internal static async Task<TrainingRun> StartRun(PreferenceStore store, IHubClients<IClientProxy> clients, StartRunRequest request)
+    internal static async Task<TrainingRun> StartRun(PreferenceStore store, IHubClients<IClientProxy> clients, ClaimsPrincipal caller, StartRunRequest request)
     {
-        var run = await store.Runs.StartAsync(request.Name, request.Stage, request.Config);
+        var run = await store.Runs.StartAsync(request.Name, request.Stage, request.Config, startedBy: caller.AnnotatorId());
         await clients.Group(AllRuns).SendAsync("runStarted", run);
         return run;
     }
 
-    internal static async Task Publish(PreferenceStore store, IHubClients<IClientProxy> clients, string runId, MetricsAtStep metrics)
+    /// <summary>Stores and pushes one step's metrics; a trainer token may publish only to runs it started, an admin to any.</summary>
+    internal static async Task Publish(PreferenceStore store, IHubClients<IClientProxy> clients, ClaimsPrincipal caller, string runId, MetricsAtStep metrics)
     {
+        if (metrics?.Values is null) throw new Store.Errors.StoreValidationException("values", "required");
         var now = DateTimeOffset.UtcNow;
-        await store.Runs.AppendAsync(metrics.Values.Select(v => new MetricPoint(runId, metrics.Step, v.Key, v.Value, now)).ToList());
+        var publisher = caller.IsInRole(nameof(AnnotatorRole.Admin)) ? null : caller.AnnotatorId();
+        await store.Runs.AppendAsync(metrics.Values.Select(v => new MetricPoint(runId, metrics.Step, v.Key, v.Value, now)).ToList(), publisher);
         await clients.Group(Group(runId)).SendAsync("metrics", runId, metrics.Step, metrics.Values);
     }
 

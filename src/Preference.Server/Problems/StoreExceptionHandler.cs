@@ -19,7 +19,12 @@ public sealed class StoreExceptionHandler(IProblemDetailsService problems) : IEx
             StoreValidationException e => Validation(e.Field, e.Message),
             StoreConflictException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
             StoreNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
+            StoreForbiddenException e => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = e.Message },
             BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), Clean(json.Message)),
+            BadHttpRequestException { StatusCode: 413 } e => new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = [e.Message] })
+            {
+                Status = 413, Title = "Request body too large", Detail = $"body: {e.Message}",
+            },
             BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "Bad request", Detail = e.Message },
             _ => null,
         };

@@ -8,7 +8,7 @@ public static class UiFiles
 {
     public const string NotBuiltPage = """
         <!doctype html><html><head><meta charset="utf-8"><title>Preference</title></head>
-        <body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
+        <body>
         <h1>UI not built</h1>
         <p>The API is running, but the web app has not been built. Run <code>tools/install-deps.sh</code>
         (it runs <code>npm ci</code> and <code>npm run build</code> in <code>ui/</code>) and restart the server.</p>

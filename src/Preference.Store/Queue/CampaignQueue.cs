@@ -1,4 +1,6 @@
+using Preference.Core.Api;
 using Preference.Core.Domain;
+using Preference.Core.Rankings;
 using Preference.Store.Documents;
 using Preference.Store.Errors;
 
@@ -17,6 +19,7 @@ public sealed class CampaignQueue
     private readonly PreferenceCollections _collections;
     private readonly StoreWriter _writer;
     private readonly TimeProvider _time;
+    private readonly OfferIds _offerIds;
     private readonly Dictionary<string, TaskState> _tasks = [];
     private readonly SortedSet<TaskState> _open = new(QueueOrder.Instance);
     private readonly Dictionary<string, Annotation> _lastByAnnotator = [];
@@ -29,12 +32,13 @@ public sealed class CampaignQueue
     private readonly Dictionary<string, int> _seenOpen = [];
     private long _nextSequence;
 
-    internal CampaignQueue(Campaign campaign, PreferenceCollections collections, StoreWriter writer, TimeProvider time)
+    internal CampaignQueue(Campaign campaign, PreferenceCollections collections, StoreWriter writer, TimeProvider time, OfferIds offerIds)
     {
         Campaign = campaign;
         _collections = collections;
         _writer = writer;
         _time = time;
+        _offerIds = offerIds;
     }
 
     public Campaign Campaign { get; }
@@ -179,9 +183,13 @@ public sealed class CampaignQueue
         }
     }
 
-    /// <summary>Records a ranking of a task this annotator was given. Late (expired) submissions are accepted: work is never thrown away.</summary>
+    /// <summary>
+    /// Records a ranking of a task this annotator was given, in the response ids of its offer (see <see cref="OfferIds"/>);
+    /// returns the annotation as the annotator sees it. Late (expired) submissions are accepted: work is never thrown away.
+    /// </summary>
     public async Task<Annotation> SubmitAsync(Annotator annotator, Submission submission)
     {
+        SubmissionRules.RequireTask(submission);
         Annotation annotation;
         Assignment reservedBefore;
         TaskState state;
@@ -192,7 +200,7 @@ public sealed class CampaignQueue
                 throw new StoreConflictException($"task '{submission.TaskId}' is already submitted; edit it with PUT .../annotations/last");
             if (!state.Reserved.TryGetValue(annotator.Id, out var reserved))
                 throw new StoreConflictException($"task '{submission.TaskId}' is not reserved by you; fetch it with POST .../next first");
-            SubmissionRules.Validate(submission, reserved.ShownOrder);
+            submission = Stored(submission, reserved.Id, reserved.ShownOrder);
             annotation = new Annotation
             {
                 Id = $"{submission.TaskId}:{annotator.Id}",
@@ -228,12 +236,13 @@ public sealed class CampaignQueue
         }
         lock (_lock) CountSubmission(annotation);
         Changed?.Invoke(this);
-        return annotation;
+        return AsOffered(annotation);
     }
 
     /// <summary>Replaces the ranking of the caller's most recent submission in this campaign (and only that one).</summary>
     public async Task<Annotation> EditLastAsync(Annotator annotator, Submission submission)
     {
+        SubmissionRules.RequireTask(submission);
         Annotation edited;
         lock (_lock)
         {
@@ -241,12 +250,13 @@ public sealed class CampaignQueue
                 throw new StoreNotFoundException("you have no submission in this campaign to edit");
             if (last.TaskId != submission.TaskId)
                 throw new StoreValidationException("taskId", $"only your last submission (task '{last.TaskId}') can be edited");
-            SubmissionRules.Validate(submission, last.ShownOrder);
+            submission = Stored(submission, last.Id, last.ShownOrder);
             edited = last with
             {
                 Ranking = submission.Ranking,
                 Scores = submission.Scores,
                 Rationale = submission.Rationale,
+                // Both parts are at most a day, so the sum cannot overflow; the total is what the annotator spent.
                 TimeSpentMs = last.TimeSpentMs + submission.TimeSpentMs,
                 Metadata = submission.Metadata ?? last.Metadata,
                 EditedAt = _time.GetUtcNow(),
@@ -255,13 +265,45 @@ public sealed class CampaignQueue
         await _writer.WriteAsync(() => _collections.Annotations.Upsert(edited));
         lock (_lock) _lastByAnnotator[annotator.Id] = edited;
         Changed?.Invoke(this);
-        return edited;
+        return AsOffered(edited);
     }
 
+    /// <summary>The annotator's most recent submission here, in the response ids they were offered.</summary>
     public Annotation? LastOf(string annotatorId)
     {
-        lock (_lock) return _lastByAnnotator.GetValueOrDefault(annotatorId);
+        Annotation? last;
+        lock (_lock) last = _lastByAnnotator.GetValueOrDefault(annotatorId);
+        return last is null ? null : AsOffered(last);
     }
+
+    /// <summary>
+    /// Checks a submission against the ids its assignment offered, then swaps them for the stored completion ids.
+    /// </summary>
+    private Submission Stored(Submission submission, string assignmentId, IReadOnlyList<string> shownOrder)
+    {
+        var stored = _offerIds.Map(assignmentId, shownOrder);
+        SubmissionRules.Validate(submission, stored.Keys.ToList());
+        return submission with
+        {
+            Ranking = Translate(submission.Ranking, stored),
+            Scores = submission.Scores?.ToDictionary(s => stored[s.Key], s => s.Value),
+        };
+    }
+
+    /// <summary>An annotation with its stored completion ids replaced by the ids its annotator was offered.</summary>
+    private Annotation AsOffered(Annotation annotation)
+    {
+        var offered = annotation.ShownOrder.ToDictionary(id => id, id => _offerIds.For(annotation.Id, id));
+        return annotation with
+        {
+            Ranking = Translate(annotation.Ranking, offered),
+            Scores = annotation.Scores?.ToDictionary(s => offered[s.Key], s => s.Value),
+            ShownOrder = annotation.ShownOrder.Select(id => offered[id]).ToList(),
+        };
+    }
+
+    private static Ranking Translate(Ranking ranking, Dictionary<string, string> ids) =>
+        new(ranking.Tiers.Select(tier => (IReadOnlyList<string>)tier.Select(id => ids[id]).ToList()).ToList());
 
     public CampaignProgress Progress()
     {
@@ -346,7 +388,7 @@ public sealed class CampaignQueue
             CampaignId = Campaign.Id,
             AssignmentId = assignment.Id,
             Prompt = content.Prompt,
-            Completions = assignment.ShownOrder.Select(id => content.Completions[id]).ToList(),
+            Completions = assignment.ShownOrder.Select(id => content.Completions[id] with { Id = _offerIds.For(assignment.Id, id) }).ToList(),
             ExpiresAt = assignment.ExpiresAt,
         };
     }

@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using Preference.Core.Domain;
 
 namespace Preference.Store.Queue;

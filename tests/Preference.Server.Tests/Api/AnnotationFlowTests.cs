@@ -157,13 +157,14 @@ public class AnnotationFlowTests
             int i = 0;
             while (await annotator.NextAsync(campaign) is { } task)
             {
-                // The report labels each pair in the ordinal order of the response ids, so preferences are set in that
-                // order: both labels occur (with one label only, kappa would be undefined, not 1).
-                var byId = task.GetProperty("completions").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
-                // Both annotators prefer the first id on even prompts and the second on odd ones.
+                // The report labels each pair in the order of the stored ids (import order), so both annotators prefer
+                // the first-imported answer on even prompts and the second on odd ones: both labels occur (with one
+                // label only, kappa would be undefined, not 1). The offered ids say nothing of that order; the texts do.
+                var byImport = task.GetProperty("completions").EnumerateArray()
+                    .OrderBy(c => c.GetProperty("text").GetString(), StringComparer.Ordinal).Select(c => c.GetProperty("id").GetString()!).ToArray();
                 var prompt = task.GetProperty("prompt").GetProperty("text").GetString()!;
                 bool even = int.Parse(prompt.Split(' ')[1].TrimEnd('?')) % 2 == 0;
-                string[][] ranking = even ? [[byId[0]], [byId[1]]] : [[byId[1]], [byId[0]]];
+                string[][] ranking = even ? [[byImport[0]], [byImport[1]]] : [[byImport[1]], [byImport[0]]];
                 (await annotator.SubmitAsync(campaign, task.GetProperty("taskId").GetString()!, ranking)).EnsureSuccessStatusCode();
                 i++;
             }

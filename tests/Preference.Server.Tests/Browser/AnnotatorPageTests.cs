@@ -151,6 +151,29 @@ public class AnnotatorPageTests(ChromiumFixture chromium) : IClassFixture<Chromi
         Assert.True(stored.TryGetProperty("editedAt", out var editedAt) && editedAt.ValueKind == JsonValueKind.String);
     }
 
+    [Fact]
+    public async Task Tab_reaches_the_toolbar_and_the_rationale_box_and_typing_there_ranks_nothing()
+    {
+        var (server, campaign) = await CampaignAsync(overlap: 1, OneTask());
+        await using var _ = server;
+        var page = await chromium.SignedInPageAsync(server, await server.CreateAnnotatorAsync("alice"));
+        await page.GotoAsync($"/#/annotate/{campaign}");
+        await Expects.CountAsync(page.Locator("article.response"), 2);
+
+        var visited = new List<string>();
+        for (int i = 0; i < 30 && !visited.Contains("TEXTAREA#rationale"); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            visited.Add(await page.EvaluateAsync<string>("() => document.activeElement.tagName + (document.activeElement.id ? '#' + document.activeElement.id : '')"));
+        }
+        Assert.Contains("BUTTON", visited);
+        Assert.Contains("TEXTAREA#rationale", visited);
+
+        await page.Keyboard.TypeAsync("1 2 clearer");
+        Assert.Equal("1 2 clearer", await page.Locator("#rationale").InputValueAsync());
+        Assert.Equal(0, await page.Locator("article.response .rank[data-rank='1']").CountAsync());
+    }
+
     private static async Task<(LocatorBoundingBoxResult, LocatorBoundingBoxResult)> BoxesAsync(IPage page)
     {
         var cards = page.Locator("article.response");

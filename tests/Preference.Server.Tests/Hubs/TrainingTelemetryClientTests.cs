@@ -28,6 +28,22 @@ public class TrainingTelemetryClientTests
     }
 
     [Fact]
+    public async Task A_connection_opened_before_its_token_was_revoked_can_publish_no_more()
+    {
+        await using var server = await TestServer.StartAsync();
+        var token = await server.CreateAnnotatorAsync("ppo trainer", role: AnnotatorRole.Trainer);
+        await using var telemetry = await TrainingTelemetryClient.StartRunAsync(server.BaseAddress, token, "ppo", "ppo");
+        await telemetry.PublishAsync(1, new Dictionary<string, double> { ["loss"] = 1.0 });
+
+        using var admin = server.Client();
+        (await admin.PostAsync("/api/annotators/ppo-trainer/revoke", null)).EnsureSuccessStatusCode();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => telemetry.PublishAsync(2, new Dictionary<string, double> { ["loss"] = 0.5 }));
+        var metrics = await admin.GetFromJsonAsync<JsonElement[]>($"/api/runs/{telemetry.Run.Id}/metrics");
+        Assert.Equal([1L], metrics!.Select(m => m.GetProperty("step").GetInt64()));
+    }
+
+    [Fact]
     public async Task An_annotator_token_cannot_start_a_run()
     {
         await using var server = await TestServer.StartAsync();

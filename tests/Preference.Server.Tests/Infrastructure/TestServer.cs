@@ -11,6 +11,7 @@ public sealed class TestServer : IAsyncDisposable
 {
     public const string AdminToken = "pref_test_admin_token";
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private TestServer(WebApplication app, string dataDirectory)
     {
@@ -23,18 +24,30 @@ public sealed class TestServer : IAsyncDisposable
     public string DataDirectory { get; }
     public PreferenceStore Store => (PreferenceStore)_app.Services.GetService(typeof(PreferenceStore))!;
 
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null)
+    /// <param name="configure">Changes to the options (a test may point <c>DataDirectory</c> at an existing store).</param>
+    /// <param name="host">Changes to the host builder, e.g. a logger provider that records what the server logs.</param>
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, Action<WebApplicationBuilder>? host = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "pref-server-" + Guid.NewGuid().ToString("N"));
         var options = new ServerOptions
         {
-            DataDirectory = data, Urls = "http://127.0.0.1:0", AdminToken = AdminToken,
+            DataDirectory = Path.Combine(Path.GetTempPath(), "pref-server-" + Guid.NewGuid().ToString("N")),
+            Urls = "http://127.0.0.1:0", AdminToken = AdminToken,
             UiDirectory = UiBuild.DistDirectory, RequestsPerSecondPerClient = 10_000,
         };
-        var app = PreferenceServer.Build(configure?.Invoke(options) ?? options);
+        options = configure?.Invoke(options) ?? options;
+        var app = PreferenceServer.Build(options, host);
         await app.StartAsync();
         await PreferenceServer.BootstrapAdminAsync(app);
-        return new TestServer(app, data);
+        return new TestServer(app, options.DataDirectory);
+    }
+
+    /// <summary>Stops the server and closes its store but keeps the data directory, so a test can start another on it.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 
     public HttpClient Client(string? token = AdminToken)
@@ -55,8 +68,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await StopAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

@@ -1,8 +1,11 @@
 using Preference.Core.Rankings;
 
-namespace Preference.Store.Queue;
+namespace Preference.Core.Api;
 
-/// <summary>What an annotator or judge sends for a task they were given.</summary>
+/// <summary>
+/// What an annotator or judge sends for a task they were given (<c>POST /api/campaigns/{id}/annotations</c>), in the
+/// response ids of the offer.
+/// </summary>
 public sealed record Submission
 {
     public required string TaskId { get; init; }
