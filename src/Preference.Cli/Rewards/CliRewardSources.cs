@@ -1,24 +1,22 @@
 using Preference.Cli.Judging;
 using Preference.Judges.Configuration;
 using Preference.Models.Generation;
+using Preference.Training.Grpo;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
 
 namespace Preference.Cli.Rewards;
 
 /// <summary>
-/// Builds a PPO config's reward sources, including the kinds training cannot build alone: reward models (loaded from
-/// their export) and judges (compared against the reference policy's own completion of the prompt).
+/// Builds a config's reward sources, including the kinds training cannot build alone: reward models (loaded from
+/// their export) and judges. PPO compares each completion with the reference policy's own completion of the prompt;
+/// GRPO ranks each prompt's completions against each other.
 /// </summary>
 public static class CliRewardSources
 {
-    public static async Task<WeightedReward> BuildAsync(PpoConfig config, PpoModels models, TorchSharp.torch.Device device,
+    public static Task<WeightedReward> BuildAsync(PpoConfig config, PpoModels models, TorchSharp.torch.Device device,
         CancellationToken cancellationToken)
     {
-        var judges = new Dictionary<string, JudgeConfig>();
-        foreach (var spec in config.Rewards.Where(s => s.Kind == "judge"))
-            judges[spec.Judge!] = await JudgeConfigs.LoadAsync(new FileInfo(spec.Judge!), cancellationToken);
-
         var baseline = new ReferenceBaseline(models.Reference, models.Tokenizer, new GenerationOptions
         {
             MaxNewTokens = config.ResponseLength,
@@ -28,12 +26,24 @@ public static class CliRewardSources
             Seed = config.Seed,
             EosTokenId = config.StopTokenId ?? models.Tokenizer.EosId,
         });
-        return RewardSources.Build(config.Rewards, (spec, name) => spec.Kind switch
+        return BuildAsync(config.Rewards, judge => new JudgeRewardSource(judge, baseline.CompleteAsync), device, cancellationToken);
+    }
+
+    public static Task<WeightedReward> BuildAsync(GrpoConfig config, TorchSharp.torch.Device device, CancellationToken cancellationToken) =>
+        BuildAsync(config.Rewards, judge => new GroupJudgeReward(judge), device, cancellationToken);
+
+    /// <param name="judgeReward">How a pairwise judge becomes a reward in this algorithm.</param>
+    static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<IPairwiseJudge, IRewardSource> judgeReward,
+        TorchSharp.torch.Device device, CancellationToken cancellationToken)
+    {
+        var judges = new Dictionary<string, JudgeConfig>();
+        foreach (var spec in specs.Where(s => s.Kind == "judge"))
+            judges[spec.Judge!] = await JudgeConfigs.LoadAsync(new FileInfo(spec.Judge!), cancellationToken);
+
+        return RewardSources.Build(specs, (spec, name) => spec.Kind switch
         {
             "reward_model" => RewardModel(spec, name, device),
-            "judge" => new JudgeRewardSource(
-                new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism),
-                baseline.CompleteAsync),
+            "judge" => judgeReward(new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism)),
             _ => throw new ArgumentException($"reward kind '{spec.Kind}' is unknown"),
         });
     }

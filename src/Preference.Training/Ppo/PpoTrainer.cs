@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Preference.Models.Loading;
-using Preference.Models.Lora;
 using Preference.Training.Common;
 using Preference.Training.Rewards;
 using TorchSharp;
@@ -77,7 +76,7 @@ public sealed class PpoTrainer
             state = CheckpointStore.Restore(latest, modules, optimizers);
             kl.Restore(state.Extra[KlCoefKey]);
             resumedFrom = state.Step;
-            DropSamplesAfter(state.Step);
+            Samples.DropAfter(state.Step);
         }
         else
         {
@@ -170,29 +169,16 @@ public sealed class PpoTrainer
         return metrics;
     }
 
-    async Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken)
-    {
-        var lines = Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => JsonSerializer.Serialize(new
+    Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken) =>
+        Samples.AppendAsync(Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => (object)new
         {
             step,
             prompt = rollout.Prompts[i],
             completion = rollout.Completions[i],
             score = rollout.ScoreValues[i],
-        }));
-        await File.AppendAllLinesAsync(Path.Combine(_run.Path, "samples.jsonl"), lines, cancellationToken);
-    }
+        }), cancellationToken);
 
-    // Samples written by steps past the checkpoint will be written again by the resumed run.
-    void DropSamplesAfter(long step)
-    {
-        var path = Path.Combine(_run.Path, "samples.jsonl");
-        if (!File.Exists(path)) return;
-        File.WriteAllLines(path, File.ReadLines(path).Where(line =>
-        {
-            try { return JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64() <= step; }
-            catch (JsonException) { return false; } // torn by the kill
-        }).ToList());
-    }
+    SamplesFile Samples => new(Path.Combine(_run.Path, "samples.jsonl"));
 
     /// <summary>
     /// final/ holds the policy as a Hugging Face model, or with LoRA its PEFT adapters (and the merged model in
@@ -204,25 +190,8 @@ public sealed class PpoTrainer
         using (var scope = NewDisposeScope())
             SafetensorsWriter.Write(Path.Combine(directory, "value_model.safetensors"),
                 _models.Value.state_dict().Select(kv => KeyValuePair.Create(kv.Key, kv.Value.detach().cpu().contiguous())).ToList());
-        if (_models.Lora is not { } lora)
-        {
-            SaveModel(directory, cancellationToken);
-            return (directory, null);
-        }
-        PeftAdapterFiles.Save(_models.Policy, lora, directory, _models.PolicySource ?? "stories260K", _models.Policy.ModelType);
-        if (!_config.MergeAdapters) return (directory, directory);
-        // Merging is the last thing a run does: the adapters become plain weights and the reference is gone.
-        _models.Policy.MergeAndUnload();
-        var merged = Path.Combine(directory, "merged");
-        SaveModel(merged, cancellationToken);
-        return (merged, directory);
-    }
-
-    void SaveModel(string directory, CancellationToken cancellationToken)
-    {
-        HuggingFaceCheckpoint.Save(_models.Policy, directory, cancellationToken: cancellationToken);
-        if (_models.TokenizerFiles is { } files)
-            foreach (var file in files) File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+        return PolicyExport.Save(_models.Policy, _models.Lora, _config.MergeAdapters, _models.TokenizerFiles, _models.PolicySource,
+            directory, cancellationToken);
     }
 
     string Fingerprint()

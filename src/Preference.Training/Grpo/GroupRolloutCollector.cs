@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Preference.Models.Generation;
+using Preference.Training.Ppo;
+using Preference.Training.Rewards;
+using static TorchSharp.torch;
+
+namespace Preference.Training.Grpo;
+
+/// <summary>
+/// The experience half of a critic-free step: num_generations samples of every prompt from the batched decoder,
+/// rewards from the same sources as PPO, group advantages, and the old-policy (only when a batch is trained on more
+/// than once) and reference (only when β > 0) log-probs. No value model, no GAE.
+/// </summary>
+/// <param name="references">Prompt → reference answer for reference-guided rewards; the policy never sees it.</param>
+public sealed class GroupRolloutCollector(GrpoModels models, GrpoConfig config, IRewardSource reward,
+    IReadOnlyDictionary<string, string>? references = null)
+{
+    readonly RewardShaping _shaping = new(config.MissingEosPenalty);
+
+    /// <param name="prompts">The step's distinct prompts; each is sampled num_generations times.</param>
+    /// <param name="generationSeed">Seeds sampling, so a resumed run draws the same completions.</param>
+    public async Task<(GroupRollout Rollout, double GenerateSeconds, double ScoreSeconds)> CollectAsync(
+        IReadOnlyList<string> prompts, long generationSeed, CancellationToken cancellationToken)
+    {
+        int generations = config.NumGenerations;
+        var rows = prompts.SelectMany(p => Enumerable.Repeat(p, generations)).ToList();
+        using var sampled = await SampledCompletions.SampleAsync(models.Policy, models.Tokenizer, rows, new GenerationOptions
+        {
+            MaxNewTokens = config.MaxCompletionLength,
+            Temperature = config.Temperature,
+            TopK = config.TopK,
+            TopP = config.TopP,
+            Seed = generationSeed,
+            EosTokenId = config.StopTokenId ?? models.Tokenizer.EosId,
+        }, reward, _shaping, models.ReferenceScope, references, cancellationToken);
+        var timer = Stopwatch.StartNew();
+        var rewards = GroupAdvantages.ToMatrix(sampled.Scores, generations);
+        var advantageValues = GroupAdvantages.Compute(rewards, config.AdvantageEstimator, config.ScaleRewards);
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generated = sampled.Generated;
+        var device = models.Policy.Device;
+        var sequences = cat([generated.PromptIds, generated.CompletionIds], 1);
+        var attentionMask = cat([generated.PromptMask, generated.CompletionMask], 1);
+        long contextLength = generated.PromptIds.shape[1];
+        var completionMask = generated.CompletionMask.to(ScalarType.Float32);
+        var lossMask = config.MaskTruncatedCompletions
+            ? completionMask * generated.EndedWithEos.to(ScalarType.Float32).unsqueeze(1)
+            : completionMask;
+        var lengths = completionMask.sum(1).to(ScalarType.Int32).cpu().data<int>().ToArray();
+        double lossTokens = lossMask.sum().item<float>();
+
+        Tensor? oldLogProbs = config.NumIterations > 1
+            ? ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, contextLength, config.Temperature).LogProbs * completionMask
+            : null;
+        Tensor? refLogProbs = null;
+        if (config.Beta > 0)
+        {
+            var reference = models.Reference ?? throw new InvalidOperationException("beta > 0 needs a reference model; none was loaded");
+            using (models.ReferenceScope())
+                refLogProbs = ResponseLogProbs.Compute(reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * completionMask;
+        }
+        var advantages = tensor(advantageValues.Cast<double>().Select(a => (float)a).ToArray(), device: device);
+
+        var rollout = new GroupRollout
+        {
+            Sequences = sequences.MoveToOuterDisposeScope(),
+            AttentionMask = attentionMask.MoveToOuterDisposeScope(),
+            ContextLength = contextLength,
+            LossMask = lossMask.MoveToOuterDisposeScope(),
+            OldLogProbs = oldLogProbs?.MoveToOuterDisposeScope(),
+            RefLogProbs = refLogProbs?.MoveToOuterDisposeScope(),
+            Advantages = advantages.MoveToOuterDisposeScope(),
+            LossTokens = lossTokens,
+            Prompts = rows,
+            Completions = sampled.Completions,
+            Rewards = rewards,
+            CompletionLengths = lengths,
+            EndedWithEos = sampled.EndedWithEos,
+        };
+        return (rollout, sampled.GenerateSeconds, sampled.ScoreSeconds + timer.Elapsed.TotalSeconds);
+    }
+}
