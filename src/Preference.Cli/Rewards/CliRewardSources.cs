@@ -26,14 +26,14 @@ public static class CliRewardSources
             Seed = config.Seed,
             EosTokenId = config.StopTokenId ?? models.Tokenizer.EosId,
         });
-        return BuildAsync(config.Rewards, judge => new JudgeRewardSource(judge, baseline.CompleteAsync), device, cancellationToken);
+        return BuildAsync(config.Rewards, (judge, _) => new JudgeRewardSource(judge, baseline.CompleteAsync), device, cancellationToken);
     }
 
     public static Task<WeightedReward> BuildAsync(GrpoConfig config, TorchSharp.torch.Device device, CancellationToken cancellationToken) =>
-        BuildAsync(config.Rewards, judge => new GroupJudgeReward(judge), device, cancellationToken);
+        BuildAsync(config.Rewards, (judge, name) => new GroupJudgeReward(judge, name), device, cancellationToken);
 
-    /// <param name="judgeReward">How a pairwise judge becomes a reward in this algorithm.</param>
-    static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<IPairwiseJudge, IRewardSource> judgeReward,
+    /// <param name="judgeReward">How a pairwise judge (and the spec's display name) becomes a reward in this algorithm.</param>
+    static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<IPairwiseJudge, string, IRewardSource> judgeReward,
         TorchSharp.torch.Device device, CancellationToken cancellationToken)
     {
         var judges = new Dictionary<string, JudgeConfig>();
@@ -43,7 +43,7 @@ public static class CliRewardSources
         return RewardSources.Build(specs, (spec, name) => spec.Kind switch
         {
             "reward_model" => RewardModel(spec, name, device),
-            "judge" => judgeReward(new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism)),
+            "judge" => judgeReward(new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism), name),
             _ => throw new ArgumentException($"reward kind '{spec.Kind}' is unknown"),
         });
     }

@@ -6,9 +6,10 @@ namespace Preference.Training.Rewards;
 /// [−1, 1]; ties and failed verdicts count 0. The group's ranking is what the advantage needs, so no baseline policy is
 /// sampled. A prompt with a single completion in the batch has nothing to be ranked against and gets 0.
 /// </summary>
-public sealed class GroupJudgeReward(IPairwiseJudge judge) : IRewardSource
+/// <param name="name">Name in metrics (<c>rewards/NAME/mean</c>); default the judge's own.</param>
+public sealed class GroupJudgeReward(IPairwiseJudge judge, string? name = null) : IRewardSource
 {
-    public string Name => judge.Name;
+    public string Name { get; } = name ?? judge.Name;
 
     public async Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
     {

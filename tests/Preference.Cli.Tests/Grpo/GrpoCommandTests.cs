@@ -1,0 +1,104 @@
+using System.Text.Json;
+
+namespace Preference.Cli.Tests.Grpo;
+
+/// <summary>`pref grpo` as a user runs it: a tiny run end to end, and bad configs answered with one line.</summary>
+public sealed class GrpoCommandTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("grpo-cli-").FullName;
+
+    const string TinyConfig = """
+        grpo:
+          max_steps: 2
+          per_device_train_batch_size: 4
+          num_generations: 2
+          max_completion_length: 8
+          stop_token_id: 1
+          beta: 0.04
+          loss_type: dr_grpo
+          advantage_estimator: rloo
+          save_steps: 1
+          sample_steps: 1
+          optimizer:
+            learning_rate: 1.0e-4
+            gradient_accumulation_steps: 2
+          prompts: ["Once upon a time, there was a dog.", "Tom was happy.", "Sue had a ball.", "One day, Ben ran."]
+          rewards:
+            - kind: keyword
+              name: dog
+              keyword: dog
+            - kind: judge
+              name: judge
+              judge: JUDGE
+              weight: 0.5
+        """;
+
+    const string Judge = """
+        name: dog-judge
+        kind: keyword
+        keyword:
+          tie_tolerance: 0
+          rules:
+            - pattern: '\bdog\b'
+              weight: 1
+        """;
+
+    string WriteConfig(string text)
+    {
+        var judge = Path.Combine(directory, "judge.yaml");
+        File.WriteAllText(judge, Judge);
+        var path = Path.Combine(directory, "grpo.yaml");
+        File.WriteAllText(path, text.Replace("JUDGE", judge));
+        return path;
+    }
+
+    [Fact]
+    public async Task Grpo_trains_a_tiny_run_with_rule_and_judge_rewards_and_writes_an_hf_policy()
+    {
+        var config = WriteConfig(TinyConfig);
+        var output = Path.Combine(directory, "run");
+
+        var result = await PrefProcess.RunAsync("grpo", "--config", config, "--output", output, "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("grpo: 2 steps", result.Stdout);
+        Assert.True(File.Exists(Path.Combine(output, "final", "config.json")));
+        Assert.True(File.Exists(Path.Combine(output, "final", "model.safetensors")));
+        Assert.False(File.Exists(Path.Combine(output, "final", "value_model.safetensors")));
+        var rows = File.ReadAllLines(Path.Combine(output, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, rows.Count);
+        foreach (var name in new[] { "reward", "reward_std", "frac_reward_zero_std", "kl", "rewards/dog/mean", "rewards/judge/mean", "completions/clipped_ratio" })
+            Assert.True(rows[1].TryGetProperty(name, out _), $"metric {name} is missing");
+        Assert.Contains("grpo: step 2/2", result.Stderr);
+
+        var again = await PrefProcess.RunAsync("grpo", "--config", config, "--output", output, "--threads", "1");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already holds a run; pass --resume", again.Stderr);
+    }
+
+    [Theory]
+    [InlineData("loss_type: dr_grpo", "loss_type: huber", "grpo.loss_type")]
+    [InlineData("advantage_estimator: rloo", "advantage_estimator: ppo", "grpo.advantage_estimator")]
+    [InlineData("num_generations: 2", "num_generations: 3", "grpo.num_generations: the generation batch")]
+    [InlineData("beta: 0.04", "beta: -1", "grpo.beta: must be 0")]
+    [InlineData("beta: 0.04", "beta: 0.04\n  epsilon_hi: 0.3", "grpo.epsilon_hi")]
+    public async Task A_bad_setting_is_one_error_line_naming_the_file_and_key_and_nothing_is_written(string original, string replacement, string expected)
+    {
+        var config = WriteConfig(TinyConfig.Replace(original, replacement));
+        var output = Path.Combine(directory, "run");
+
+        var result = await PrefProcess.RunAsync("grpo", "--config", config, "--output", output, "--threads", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(config, lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.False(Directory.Exists(Path.Combine(output, "checkpoints")));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(directory, true); } catch (IOException) { }
+    }
+}
