@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Preference.Cli.Configuration;
+using Preference.Training.Grpo;
 
 namespace Preference.Cli.Tests.Grpo;
 
@@ -95,6 +97,26 @@ public sealed class GrpoCommandTests : IDisposable
         Assert.Contains(config, lines[0]);
         Assert.Contains(expected, lines[0]);
         Assert.False(Directory.Exists(Path.Combine(output, "checkpoints")));
+    }
+
+    [Theory]
+    [InlineData("grpo-stories.yaml", 8, 64)]
+    [InlineData("quickstart.yaml", 4, 48)]
+    public void The_shipped_grpo_sections_are_valid(string file, int promptsPerStep, int completionLength)
+    {
+        // The quickstart's section takes its prompts from quickstart.prompts, so one is given here.
+        var config = StageConfigFile.Load<GrpoConfig>(RepoConfig(file), "grpo", ["grpo.prompts=[\"Tom had a dog.\"]"]);
+
+        Assert.Equal(promptsPerStep, config.PromptsPerStep);
+        Assert.Equal(completionLength, config.MaxCompletionLength);
+        Assert.True(config.Beta > 0);
+    }
+
+    static string RepoConfig(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Preference.sln"))) return Path.Combine(dir.FullName, "configs", name);
+        throw new DirectoryNotFoundException("repository root not found");
     }
 
     public void Dispose()
