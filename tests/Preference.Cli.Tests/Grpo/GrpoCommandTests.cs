@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Preference.Cli.Configuration;
 using Preference.Training.Grpo;
@@ -77,6 +78,50 @@ public sealed class GrpoCommandTests : IDisposable
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("already holds a run; pass --resume", again.Stderr);
     }
+
+    [Fact]
+    public async Task Resume_after_a_real_kill_gives_identical_losses()
+    {
+        var config = WriteConfig(TinyConfig.Replace("max_steps: 2", "max_steps: 6").Replace("save_steps: 1", "save_steps: 2"));
+        var straight = Path.Combine(directory, "straight");
+        var killed = Path.Combine(directory, "killed");
+        Assert.Equal(0, (await PrefProcess.RunAsync("grpo", "--config", config, "--output", straight, "--threads", "1")).ExitCode);
+
+        // Killed once step 3 is reported: the checkpoint of step 2 (or 4, if the kill lands late) is where it resumes.
+        await RunUntilKilledAsync(["grpo", "--config", config, "--output", killed, "--threads", "1"], "grpo: step 3/6");
+        Assert.False(Directory.Exists(Path.Combine(killed, "final")));
+        var resumed = await PrefProcess.RunAsync("grpo", "--config", config, "--output", killed, "--threads", "1", "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+
+        var expected = MetricRows(straight);
+        Assert.Equal(6, expected.Count);
+        Assert.Equal(expected, MetricRows(killed));
+    }
+
+    static async Task RunUntilKilledAsync(string[] args, string killAfter)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pref.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+            if (line.StartsWith(killAfter, StringComparison.Ordinal))
+            {
+                process.Kill(entireProcessTree: true);
+                break;
+            }
+        await process.WaitForExitAsync(timeout.Token);
+        await stdout;
+        Assert.NotEqual(0, process.ExitCode);
+    }
+
+    /// <summary>Every metric row except wall-clock timings, as exact numbers.</summary>
+    static List<string> MetricRows(string run) =>
+        File.ReadLines(Path.Combine(run, "metrics.jsonl")).Select(line => string.Join(", ", JsonDocument.Parse(line).RootElement.EnumerateObject()
+            .Where(p => p.Value.ValueKind == JsonValueKind.Number && !p.Name.StartsWith("time/") && !p.Name.StartsWith("perf/"))
+            .Select(p => $"{p.Name}={p.Value.GetRawText()}"))).ToList();
 
     [Theory]
     [InlineData("loss_type: dr_grpo", "loss_type: huber", "grpo.loss_type")]
