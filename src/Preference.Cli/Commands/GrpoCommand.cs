@@ -30,6 +30,7 @@ public static class GrpoCommand
             var settings = StageConfigFile.Load<GrpoConfig>(parse.GetValue(config)?.FullName, "grpo", parse.GetValue(set) ?? []);
             var prompts = settings.PromptsFile is { } file ? PromptLists.Read(file, "grpo.prompts_file") : settings.Prompts;
             var references = settings.PromptsFile is { } withReferences ? PromptLists.ReadReferences(withReferences, "grpo.prompts_file") : null;
+            var fields = settings.PromptsFile is { } withFields ? PromptLists.ReadFields(withFields, "grpo.prompts_file") : null;
             var run = new RunDirectory(parse.GetValue(output)!.FullName);
             bool resuming = parse.GetValue(resume);
             if (!resuming && run.Checkpoints().Latest() is not null)
@@ -42,6 +43,7 @@ public static class GrpoCommand
                 Progress = new GrpoProgressLine(Console.Error),
                 Warnings = Console.Error,
                 References = references,
+                PromptFields = fields,
             };
             var result = await trainer.TrainAsync(resuming, cancellationToken);
             Console.WriteLine($"grpo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}" +

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Preference.Models.Generation;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
@@ -12,8 +13,10 @@ namespace Preference.Training.Grpo;
 /// than once) and reference (only when β > 0) log-probs. No value model, no GAE.
 /// </summary>
 /// <param name="references">Prompt → reference answer for reference-guided rewards; the policy never sees it.</param>
+/// <param name="fields">Prompt → the other fields of its prompts-file line, handed to the reward sources.</param>
 public sealed class GroupRolloutCollector(GrpoModels models, GrpoConfig config, IRewardSource reward,
-    IReadOnlyDictionary<string, string>? references = null)
+    IReadOnlyDictionary<string, string>? references = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>>? fields = null)
 {
     readonly RewardShaping _shaping = new(config.MissingEosPenalty);
 
@@ -32,7 +35,7 @@ public sealed class GroupRolloutCollector(GrpoModels models, GrpoConfig config, 
             TopP = config.TopP,
             Seed = generationSeed,
             EosTokenId = config.StopTokenId ?? models.Tokenizer.EosId,
-        }, reward, _shaping, models.ReferenceScope, references, cancellationToken);
+        }, reward, _shaping, models.ReferenceScope, references, fields, cancellationToken);
         var timer = Stopwatch.StartNew();
         var rewards = GroupAdvantages.ToMatrix(sampled.Scores, generations);
         var advantageValues = GroupAdvantages.Compute(rewards, config.AdvantageEstimator, config.ScaleRewards);

@@ -29,8 +29,9 @@ public sealed record GrpoConfig : IValidatedConfig
     public List<string> Prompts { get; init; } = [];
 
     /// <summary>
-    /// Training prompts from a file: one per line (.txt), {"prompt": …, "reference": …} per line (.jsonl; the reference
-    /// goes to the reward sources, never to the policy) or a YAML file with a top-level <c>prompts:</c> list.
+    /// Training prompts from a file: one per line (.txt), {"prompt": …, "reference": …, any other fields} per line (.jsonl;
+    /// the reference and the other fields go to the reward sources, as TRL passes extra columns, never to the policy) or
+    /// a YAML file with a top-level <c>prompts:</c> list.
     /// </summary>
     public string? PromptsFile { get; init; }
 

@@ -52,6 +52,10 @@ public sealed class GrpoTrainer
     /// <summary>Prompt → reference answer handed to the reward sources beside the prompt; null: no references.</summary>
     public IReadOnlyDictionary<string, string>? References { get; init; }
 
+    /// <summary>Prompt → the other fields of its .jsonl line (<see cref="PromptFile.ReadFields"/>), handed to the reward
+    /// sources as TRL passes extra dataset columns; null: none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>>? PromptFields { get; init; }
+
     /// <summary>Stop after this step even though the run has more (simulates a kill in tests). Null runs to the end.</summary>
     public long? StopAfterStep { get; init; }
 
@@ -80,7 +84,7 @@ public sealed class GrpoTrainer
         }
 
         var metricsSink = new MetricsFanOut([new JsonlMetricsSink(_run.MetricsFile, resumedFrom), .. Sinks]);
-        var collector = new GroupRolloutCollector(_models, _config, _reward, References);
+        var collector = new GroupRolloutCollector(_models, _config, _reward, References, PromptFields);
         var update = new GrpoUpdate(_models, _config, optimization);
         var warnings = new NoLearningWarnings(Warnings);
         var elapsed = Stopwatch.StartNew();
@@ -130,6 +134,9 @@ public sealed class GrpoTrainer
             config = _config,
             prompts = _prompts,
             references = References?.OrderBy(r => r.Key, StringComparer.Ordinal).ToList(),
+            fields = PromptFields?.OrderBy(f => f.Key, StringComparer.Ordinal)
+                .Select(f => new { prompt = f.Key, fields = f.Value.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value.GetRawText()}") })
+                .ToList(),
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
     }

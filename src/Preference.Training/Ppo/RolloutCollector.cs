@@ -28,7 +28,7 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
             TopP = config.TopP,
             Seed = generationSeed,
             EosTokenId = StopTokenId,
-        }, reward, shaping, models.ReferenceScope, references, cancellationToken);
+        }, reward, shaping, models.ReferenceScope, references, null, cancellationToken);
         var timer = Stopwatch.StartNew();
         var generated = sampled.Generated;
         var shaped = sampled.Scores;

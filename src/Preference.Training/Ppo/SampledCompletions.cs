@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Preference.Models;
 using Preference.Models.Generation;
 using Preference.Models.Tokenization;
@@ -31,9 +32,11 @@ public sealed class SampledCompletions : IDisposable
     /// <param name="prompts">One row per completion (GRPO repeats each prompt num_generations times).</param>
     /// <param name="referenceScope">Opened around scoring: a judge's baseline completion comes from the reference.</param>
     /// <param name="references">Prompt → reference answer for reference-guided rewards; the policy never sees it.</param>
+    /// <param name="fields">Prompt → the other fields of its prompts-file line, for the reward sources; null: none.</param>
     public static async Task<SampledCompletions> SampleAsync(CausalLanguageModel policy, ModelTokenizer tokenizer,
         IReadOnlyList<string> prompts, GenerationOptions options, IRewardSource reward, RewardShaping shaping,
-        Func<IDisposable> referenceScope, IReadOnlyDictionary<string, string>? references, CancellationToken cancellationToken)
+        Func<IDisposable> referenceScope, IReadOnlyDictionary<string, string>? references,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>>? fields, CancellationToken cancellationToken)
     {
         var timer = Stopwatch.StartNew();
         var encodings = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
@@ -45,7 +48,7 @@ public sealed class SampledCompletions : IDisposable
             timer.Restart();
             var completions = generated.CompletionTokens(options.EosTokenId).Select(tokenizer.Decode).ToList();
             var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
-            var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i], references?.GetValueOrDefault(p))).ToList();
+            var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i], references?.GetValueOrDefault(p), fields?.GetValueOrDefault(p))).ToList();
             float[] raw;
             using (referenceScope()) raw = await reward.ScoreAsync(inputs, cancellationToken);
             if (raw.Length != prompts.Count) throw new InvalidOperationException($"reward '{reward.Name}' returned {raw.Length} scores for {prompts.Count} completions");

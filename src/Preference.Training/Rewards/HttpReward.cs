@@ -6,8 +6,9 @@ namespace Preference.Training.Rewards;
 
 /// <summary>
 /// A reward computed by another process over HTTP (a verifier, a sandbox that runs code, a reward server on a GPU box):
-/// POSTs <c>{"prompts": [...], "completions": [...], "labels": [...]}</c> as JSON, where a label is the prompt's
-/// reference answer or null, and reads <c>{"rewards": [...]}</c>, one finite number per completion in order.
+/// POSTs <c>{"prompts": [...], "completions": [...], "labels": [...], "fields": [...]}</c> as JSON, where a label is the
+/// prompt's reference answer or null and fields the other fields of its prompts-file line (an object, or null), and
+/// reads <c>{"rewards": [...]}</c>, one finite number per completion in order.
 /// </summary>
 public sealed class HttpReward(string name, Uri url, HttpClient client) : IRewardSource
 {
@@ -15,7 +16,8 @@ public sealed class HttpReward(string name, Uri url, HttpClient client) : IRewar
 
     public async Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
     {
-        var request = new Request(batch.Select(b => b.Prompt).ToList(), batch.Select(b => b.Completion).ToList(), batch.Select(b => b.Reference).ToList());
+        var request = new Request(batch.Select(b => b.Prompt).ToList(), batch.Select(b => b.Completion).ToList(),
+            batch.Select(b => b.Reference).ToList(), batch.Select(b => b.Fields).ToList());
         HttpResponseMessage response;
         try
         {
@@ -50,7 +52,8 @@ public sealed class HttpReward(string name, Uri url, HttpClient client) : IRewar
     sealed record Request(
         [property: JsonPropertyName("prompts")] IReadOnlyList<string> Prompts,
         [property: JsonPropertyName("completions")] IReadOnlyList<string> Completions,
-        [property: JsonPropertyName("labels")] IReadOnlyList<string?> Labels);
+        [property: JsonPropertyName("labels")] IReadOnlyList<string?> Labels,
+        [property: JsonPropertyName("fields")] IReadOnlyList<IReadOnlyDictionary<string, JsonElement>?> Fields);
 
     sealed record Response([property: JsonPropertyName("rewards")] double[]? Rewards);
 }

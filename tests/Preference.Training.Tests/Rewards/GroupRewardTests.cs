@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Preference.Training.Ppo;
 using Preference.Training.Rewards;
 
 namespace Preference.Training.Tests.Rewards;
@@ -64,6 +65,47 @@ public sealed class GroupRewardTests
         await server;
 
         Assert.Equal([1f, 0.4f], scores);
+    }
+
+    [Fact]
+    public async Task Extra_fields_of_a_jsonl_prompts_file_reach_an_http_reward_beside_each_prompt()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"prompts-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllLines(path, [
+            """{"prompt": "2+2=", "reference": "4", "task_id": 7, "tests": ["assert f() == 4"]}""",
+            """{"prompt": "Tom had"}""",
+        ]);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> fields;
+        try
+        {
+            fields = PromptFile.ReadFields(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        Assert.Equal(["task_id", "tests"], fields["2+2="].Keys.Order());
+        Assert.False(fields.ContainsKey("Tom had"));
+
+        using var listener = StartListener(out var url);
+        string? received = null;
+        var server = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            using var body = await JsonDocument.ParseAsync(context.Request.InputStream);
+            received = body.RootElement.GetProperty("fields").GetRawText();
+            await Respond(context, 200, """{"rewards": [1, 0]}""");
+        });
+        await new HttpReward("remote", url, new HttpClient()).ScoreAsync([
+            new RewardInput("2+2=", "4", Reference: "4", Fields: fields["2+2="]),
+            new RewardInput("Tom had", "a dog", Fields: fields.GetValueOrDefault("Tom had")),
+        ]);
+        await server;
+
+        using var sent = JsonDocument.Parse(received!);
+        Assert.Equal(7, sent.RootElement[0].GetProperty("task_id").GetInt32());
+        Assert.Equal("assert f() == 4", sent.RootElement[0].GetProperty("tests")[0].GetString());
+        Assert.Equal(JsonValueKind.Null, sent.RootElement[1].ValueKind);
     }
 
     [Fact]
