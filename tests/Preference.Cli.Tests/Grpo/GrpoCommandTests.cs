@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Preference.Cli.Configuration;
 using Preference.Training.Grpo;
@@ -77,6 +80,53 @@ public sealed class GrpoCommandTests : IDisposable
         var again = await PrefProcess.RunAsync("grpo", "--config", config, "--output", output, "--threads", "1");
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("already holds a run; pass --resume", again.Stderr);
+    }
+
+    [Fact]
+    public async Task An_http_reward_receives_each_prompts_reference_and_extra_fields_from_a_jsonl_prompts_file()
+    {
+        var prompts = Path.Combine(directory, "prompts.jsonl");
+        File.WriteAllLines(prompts, [
+            """{"prompt": "Once upon a time, there was a dog.", "reference": "dog", "task_id": 1}""",
+            """{"prompt": "Tom was happy.", "reference": "happy", "task_id": 2}""",
+        ]);
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0)) { probe.Start(); port = ((IPEndPoint)probe.LocalEndpoint).Port; }
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var seen = new List<string>();
+        var server = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                using var body = await JsonDocument.ParseAsync(context.Request.InputStream);
+                var labels = body.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToList();
+                var fields = body.RootElement.GetProperty("fields").EnumerateArray().ToList();
+                lock (seen) seen.AddRange(labels.Select((l, i) => $"{l}:{fields[i].GetProperty("task_id").GetInt32()}"));
+                var completions = body.RootElement.GetProperty("completions").EnumerateArray().Select(c => c.GetString()!).ToList();
+                var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { rewards = completions.Select((c, i) => c.Contains(labels[i]) ? 1.0 : 0.0) }));
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+        });
+        var config = WriteConfig(TinyConfig.Replace("max_steps: 2", "max_steps: 1")
+            .Replace("  prompts: [\"Once upon a time, there was a dog.\", \"Tom was happy.\", \"Sue had a ball.\", \"One day, Ben ran.\"]\n", "")
+            .Replace("num_generations: 2", "num_generations: 4")
+            .Replace("    - kind: judge", $"    - kind: http\n      name: remote\n      url: http://127.0.0.1:{port}/reward\n    - kind: judge"));
+
+        var result = await PrefProcess.RunAsync("grpo", "--config", config, "--set", $"grpo.prompts_file={prompts}", "--output", Path.Combine(directory, "run"), "--threads", "1");
+        listener.Stop();
+        await server;
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        // One step: 2 prompts × 4 completions, each scored with its own prompt's reference and task id.
+        Assert.Equal(8, seen.Count);
+        Assert.Equal(4, seen.Count(s => s == "dog:1"));
+        Assert.Equal(4, seen.Count(s => s == "happy:2"));
     }
 
     [Fact]
