@@ -55,14 +55,14 @@ public sealed class GroupRolloutCollector(GrpoModels models, GrpoConfig config, 
         double lossTokens = lossMask.sum().item<float>();
 
         Tensor? oldLogProbs = config.NumIterations > 1
-            ? ResponseLogProbs.Compute(models.Policy, sequences, attentionMask, contextLength, config.Temperature).LogProbs * completionMask
+            ? LogProbsInMicroBatches(models.Policy, sequences, attentionMask, contextLength) * completionMask
             : null;
         Tensor? refLogProbs = null;
         if (config.Beta > 0)
         {
             var reference = models.Reference ?? throw new InvalidOperationException("beta > 0 needs a reference model; none was loaded");
             using (models.ReferenceScope())
-                refLogProbs = ResponseLogProbs.Compute(reference, sequences, attentionMask, contextLength, config.Temperature).LogProbs * completionMask;
+                refLogProbs = LogProbsInMicroBatches(reference, sequences, attentionMask, contextLength) * completionMask;
         }
         var advantages = tensor(advantageValues.Cast<double>().Select(a => (float)a).ToArray(), device: device);
 
@@ -83,5 +83,19 @@ public sealed class GroupRolloutCollector(GrpoModels models, GrpoConfig config, 
             EndedWithEos = sampled.EndedWithEos,
         };
         return (rollout, sampled.GenerateSeconds, sampled.ScoreSeconds + timer.Elapsed.TotalSeconds);
+    }
+
+    // Rows of the training micro-batch size at a time: the memory of one training forward, not the whole batch's.
+    Tensor LogProbsInMicroBatches(Preference.Models.CausalLanguageModel model, Tensor sequences, Tensor attentionMask, long contextLength)
+    {
+        long rows = sequences.shape[0], size = config.PerDeviceTrainBatchSize;
+        var parts = new List<Tensor>();
+        for (long start = 0; start < rows; start += size)
+        {
+            long count = Math.Min(size, rows - start);
+            parts.Add(ResponseLogProbs.Compute(model, sequences.narrow(0, start, count), attentionMask.narrow(0, start, count),
+                contextLength, config.Temperature).LogProbs);
+        }
+        return cat(parts, 0);
     }
 }
