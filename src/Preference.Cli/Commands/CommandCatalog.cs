@@ -16,6 +16,7 @@ public static class CommandCatalog
         EstimateCommand.Create(),
         RmCommand.Create(),
         PpoCommand.Create(),
+        GrpoCommand.Create(),
         EvalCommand.Create(),
         QuickstartCommand.Create(),
         RunsCommand.Create(),

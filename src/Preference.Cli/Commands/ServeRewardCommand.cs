@@ -38,7 +38,7 @@ public static class ServeRewardCommand
             ModelBundle? baselinePolicy = null;
             try
             {
-                var reward = await CliRewardSources.BuildAsync(settings.Rewards, () =>
+                var reward = await CliRewardSources.BuildAsync(settings.Rewards, CliRewardSources.AgainstBaseline(() =>
                 {
                     baselinePolicy = ModelBundle.Load(settings.BaselinePolicy, device, cancellationToken: cancellationToken);
                     return new ReferenceBaseline(baselinePolicy.Model, baselinePolicy.Tokenizer, new GenerationOptions
@@ -47,7 +47,7 @@ public static class ServeRewardCommand
                         Seed = settings.Seed,
                         EosTokenId = settings.BaselineStopTokenId ?? baselinePolicy.Tokenizer.EosId,
                     });
-                }, device, cancellationToken, modelBatchSize: settings.MaxBatchSize);
+                }), device, cancellationToken, modelBatchSize: settings.MaxBatchSize);
                 await using var app = RewardServer.Build(settings, reward, parse.GetValue(urls)!, parse.GetValue(token));
                 try
                 {

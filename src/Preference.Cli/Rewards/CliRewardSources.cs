@@ -1,6 +1,7 @@
 using Preference.Cli.Judging;
 using Preference.Judges.Configuration;
 using Preference.Models.Generation;
+using Preference.Training.Grpo;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
 
@@ -8,14 +9,15 @@ namespace Preference.Cli.Rewards;
 
 /// <summary>
 /// Builds a config's reward sources, including the kinds training cannot build alone: reward models (loaded from
-/// their export) and judges (compared against a baseline policy's own completion of the prompt). PPO and the reward
-/// server (`pref serve-reward`) both build their rewards here, from the same <c>rewards:</c> list.
+/// their export) and judges. PPO and the reward server (`pref serve-reward`) compare each completion with a baseline
+/// policy's own completion of the prompt; GRPO ranks each prompt's completions against each other. All three build
+/// their rewards here, from the same <c>rewards:</c> list.
 /// </summary>
 public static class CliRewardSources
 {
     public static Task<WeightedReward> BuildAsync(PpoConfig config, PpoModels models, TorchSharp.torch.Device device,
         CancellationToken cancellationToken) =>
-        BuildAsync(config.Rewards, () => new ReferenceBaseline(models.Reference, models.Tokenizer, new GenerationOptions
+        BuildAsync(config.Rewards, AgainstBaseline(() => new ReferenceBaseline(models.Reference, models.Tokenizer, new GenerationOptions
         {
             MaxNewTokens = config.ResponseLength,
             Temperature = config.Temperature,
@@ -23,24 +25,31 @@ public static class CliRewardSources
             TopP = config.TopP,
             Seed = config.Seed,
             EosTokenId = config.StopTokenId ?? models.Tokenizer.EosId,
-        }), device, cancellationToken);
+        })), device, cancellationToken);
 
-    /// <param name="baseline">Makes the baseline judges compare against; called once, and only if a judge is configured.</param>
+    public static Task<WeightedReward> BuildAsync(GrpoConfig config, TorchSharp.torch.Device device, CancellationToken cancellationToken) =>
+        BuildAsync(config.Rewards, (judge, name) => new GroupJudgeReward(judge, name), device, cancellationToken);
+
+    /// <summary>A judge compares each completion with the baseline's own; the baseline is made once, for the first judge.</summary>
+    public static Func<IPairwiseJudge, string, IRewardSource> AgainstBaseline(Func<ReferenceBaseline> baseline)
+    {
+        ReferenceBaseline? made = null;
+        return (judge, _) => new JudgeRewardSource(judge, (made ??= baseline()).CompleteAsync);
+    }
+
+    /// <param name="judgeReward">How a pairwise judge (and the spec's display name) becomes a reward in this algorithm.</param>
     /// <param name="modelBatchSize">Completions per reward-model forward pass.</param>
-    public static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<ReferenceBaseline> baseline,
+    public static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<IPairwiseJudge, string, IRewardSource> judgeReward,
         TorchSharp.torch.Device device, CancellationToken cancellationToken, int modelBatchSize = 32)
     {
         var judges = new Dictionary<string, JudgeConfig>();
         foreach (var spec in specs.Where(s => s.Kind == "judge"))
             judges[spec.Judge!] = await JudgeConfigs.LoadAsync(new FileInfo(spec.Judge!), cancellationToken);
 
-        var reference = judges.Count > 0 ? baseline() : null;
         return RewardSources.Build(specs, (spec, name) => spec.Kind switch
         {
             "reward_model" => new RewardModelSource(name, RewardModelLoader.Load(spec.Path!, device), modelBatchSize),
-            "judge" => new JudgeRewardSource(
-                new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism),
-                reference!.CompleteAsync),
+            "judge" => judgeReward(new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism), name),
             _ => throw new ArgumentException($"reward kind '{spec.Kind}' is unknown"),
         });
     }

@@ -41,6 +41,20 @@ public static class PromptLists
         }
     }
 
+    /// <summary>The other fields of a .jsonl prompts file's lines, per prompt (for the reward sources); null when it has none.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? ReadFields(string path, string option)
+    {
+        try
+        {
+            var fields = PromptFile.ReadFields(path);
+            return fields.Count > 0 ? fields : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new CliException($"{option}: {e.Message}");
+        }
+    }
+
     static List<string> ReadYaml(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Preference.Models.Heads;
-using Preference.Models.Loading;
 using Preference.Models.Lora;
+using Preference.Models.Loading;
 using Preference.Training.Common;
 using Preference.Training.Rewards;
 using TorchSharp;
@@ -78,7 +78,7 @@ public sealed class PpoTrainer
             state = CheckpointStore.Restore(latest, modules, optimizers);
             kl.Restore(state.Extra[KlCoefKey]);
             resumedFrom = state.Step;
-            DropSamplesAfter(state.Step);
+            Samples.DropAfter(state.Step);
         }
         else
         {
@@ -171,29 +171,16 @@ public sealed class PpoTrainer
         return metrics;
     }
 
-    async Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken)
-    {
-        var lines = Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => JsonSerializer.Serialize(new
+    Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken) =>
+        Samples.AppendAsync(Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => (object)new
         {
             step,
             prompt = rollout.Prompts[i],
             completion = rollout.Completions[i],
             score = rollout.ScoreValues[i],
-        }));
-        await File.AppendAllLinesAsync(Path.Combine(_run.Path, "samples.jsonl"), lines, cancellationToken);
-    }
+        }), cancellationToken);
 
-    // Samples written by steps past the checkpoint will be written again by the resumed run.
-    void DropSamplesAfter(long step)
-    {
-        var path = Path.Combine(_run.Path, "samples.jsonl");
-        if (!File.Exists(path)) return;
-        File.WriteAllLines(path, File.ReadLines(path).Where(line =>
-        {
-            try { return JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64() <= step; }
-            catch (JsonException) { return false; } // torn by the kill
-        }).ToList());
-    }
+    SamplesFile Samples => new(Path.Combine(_run.Path, "samples.jsonl"));
 
     /// <summary>
     /// final/ holds the policy as a Hugging Face model with its tokenizer, or with LoRA its PEFT adapters (with the
@@ -204,18 +191,8 @@ public sealed class PpoTrainer
     (string Model, string? Adapters) SaveFinal(string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        (string Model, string? Adapters) result;
-        if (_models.Lora is not { } lora)
-        {
-            HuggingFaceCheckpoint.Save(_models.Policy, _models.Tokenizer, directory, cancellationToken: cancellationToken);
-            result = (directory, null);
-        }
-        else
-        {
-            // Merging is the last thing a run does: the adapters become plain weights and the reference is gone.
-            var merged = LoraExport.Save(_models.Policy, lora, _models.Tokenizer, _models.PolicySource, directory, _config.MergeAdapters, cancellationToken);
-            result = (merged ?? directory, directory);
-        }
+        var result = PolicyExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _config.MergeAdapters, _models.PolicySource,
+            directory, cancellationToken);
         // A value head on the policy's own layers reads them with the adapters: written out, those are merged in.
         foreach (var (_, layer) in _models.Value.Trunk.Adapters()) layer.Merge();
         var valueDirectory = Path.Combine(directory, ValueModelDirectoryName);

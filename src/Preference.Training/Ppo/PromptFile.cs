@@ -38,7 +38,7 @@ public static class PromptFile
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var (prompt, reference) = ReadJson(path, lineNumber, line);
+            var (prompt, reference, _) = ReadJson(path, lineNumber, line);
             if (reference is null) continue;
             // One reference per prompt text: the rollout finds it by the prompt, so two different ones would be ambiguous.
             if (references.TryGetValue(prompt, out var earlier) && earlier != reference)
@@ -48,7 +48,35 @@ public static class PromptFile
         return references;
     }
 
-    static (string Prompt, string? Reference) ReadJson(string path, int lineNumber, string line)
+    /// <summary>
+    /// Prompt → the other fields of its .jsonl line (everything but <c>prompt</c> and <c>reference</c>: a test case, a
+    /// task id, a difficulty), for the lines that have any; empty for .txt. Reward sources receive them beside the
+    /// prompt (<see cref="Rewards.RewardInput.Fields"/>), as TRL passes a dataset's extra columns to its reward functions.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> ReadFields(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);
+        var fields = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(StringComparer.Ordinal);
+        if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return fields;
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var (prompt, _, extra) = ReadJson(path, lineNumber, line);
+            if (extra.Count == 0) continue;
+            // One set of fields per prompt text: the rollout finds them by the prompt, so two different ones would be ambiguous.
+            if (fields.TryGetValue(prompt, out var earlier) && !SameFields(earlier, extra))
+                throw new InvalidDataException($"{path}: line {lineNumber}: this prompt already has different extra fields");
+            fields[prompt] = extra;
+        }
+        return fields;
+    }
+
+    static bool SameFields(IReadOnlyDictionary<string, JsonElement> a, IReadOnlyDictionary<string, JsonElement> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other.GetRawText() == kv.Value.GetRawText());
+
+    static (string Prompt, string? Reference, Dictionary<string, JsonElement> Fields) ReadJson(string path, int lineNumber, string line)
     {
         try
         {
@@ -58,9 +86,11 @@ public static class PromptFile
                 && record.TryGetProperty("prompt", out var prompt) && prompt.ValueKind == JsonValueKind.String
                 && prompt.GetString() is { Length: > 0 } text)
             {
-                if (!record.TryGetProperty("reference", out var reference) || reference.ValueKind == JsonValueKind.Null) return (text, null);
+                var fields = record.EnumerateObject().Where(p => p.Name is not ("prompt" or "reference"))
+                    .ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+                if (!record.TryGetProperty("reference", out var reference) || reference.ValueKind == JsonValueKind.Null) return (text, null, fields);
                 return reference.ValueKind == JsonValueKind.String
-                    ? (text, reference.GetString())
+                    ? (text, reference.GetString(), fields)
                     : throw new InvalidDataException($"{path}: line {lineNumber}: reference: must be a string");
             }
         }

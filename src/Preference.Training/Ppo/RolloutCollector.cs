@@ -20,9 +20,7 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
     public async Task<(Rollout Rollout, double GenerateSeconds, double ScoreSeconds)> CollectAsync(
         IReadOnlyList<string> prompts, double klCoef, long generationSeed, CancellationToken cancellationToken)
     {
-        var timer = Stopwatch.StartNew();
-        var encoded = prompts.Select(p => models.Tokenizer.Encode(p, addBos: true)).ToList();
-        using var generated = BatchGenerator.Generate(models.Policy, encoded, new GenerationOptions
+        using var sampled = await SampledCompletions.SampleAsync(models.Policy, models.Tokenizer, prompts, new GenerationOptions
         {
             MaxNewTokens = config.ResponseLength,
             Temperature = config.Temperature,
@@ -30,20 +28,10 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
             TopP = config.TopP,
             Seed = generationSeed,
             EosTokenId = StopTokenId,
-            PadTokenId = models.Tokenizer.PadId,
-            TokenizerVocabSize = models.Tokenizer.VocabSize,
-        }, cancellationToken);
-        double generateSeconds = timer.Elapsed.TotalSeconds;
-
-        timer.Restart();
-        var completions = generated.CompletionTokens(StopTokenId).Select((c, i) => models.Tokenizer.DecodeContinuation(encoded[i], c)).ToList();
-        var endedWithEos = generated.EndedWithEos.cpu().data<bool>().ToArray();
-        var inputs = prompts.Select((p, i) => new RewardInput(p, completions[i], endedWithEos[i], references?.GetValueOrDefault(p))).ToList();
-        float[] raw;
-        // A judge reward compares with the reference's own completion; with LoRA that is the policy, adapters off.
-        using (models.ReferenceScope()) raw = await reward.ScoreAsync(inputs, cancellationToken);
-        if (raw.Length != prompts.Count) throw new InvalidOperationException($"reward '{reward.Name}' returned {raw.Length} scores for {prompts.Count} completions");
-        var shaped = shaping.Apply(raw, endedWithEos);
+        }, reward, shaping, models.ReferenceScope, references, null, cancellationToken);
+        var timer = Stopwatch.StartNew();
+        var generated = sampled.Generated;
+        var shaped = sampled.Scores;
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -87,9 +75,9 @@ public sealed class RolloutCollector(PpoModels models, PpoConfig config, IReward
             Returns = returns.MoveToOuterDisposeScope(),
             EndedWithEos = generated.EndedWithEos.clone().MoveToOuterDisposeScope(),
             Prompts = prompts,
-            Completions = completions,
+            Completions = sampled.Completions,
             ScoreValues = shaped,
         };
-        return (rollout, generateSeconds, timer.Elapsed.TotalSeconds);
+        return (rollout, sampled.GenerateSeconds, sampled.ScoreSeconds + timer.Elapsed.TotalSeconds);
     }
 }

@@ -15,6 +15,7 @@ public static class RewardSources
                 "keyword" => RegexReward.Keyword(name, spec.Keyword!, 1, spec.MaxMatches),
                 "regex" => RegexReward.Create(name, spec.Pattern!, 1, spec.MaxMatches, spec.IgnoreCase),
                 "length" => LengthReward.Create(name, spec.TargetLength, spec.LengthScale),
+                "http" => new HttpReward(name, new Uri(spec.Url!), new HttpClient { Timeout = TimeSpan.FromSeconds(spec.TimeoutSeconds) }),
                 _ when external is not null => external(spec, name),
                 _ => throw new ArgumentException($"rewards[{i}].kind: '{spec.Kind}' cannot be built here"),
             };

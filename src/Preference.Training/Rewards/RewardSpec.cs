@@ -2,11 +2,11 @@ namespace Preference.Training.Rewards;
 
 /// <summary>
 /// One reward source as written in a config (<c>ppo.rewards</c> list); the sources are summed with their weights.
-/// Kinds: <c>keyword</c>, <c>regex</c>, <c>length</c>, <c>reward_model</c>, <c>judge</c>.
+/// Kinds: <c>keyword</c>, <c>regex</c>, <c>length</c>, <c>reward_model</c>, <c>judge</c>, <c>http</c>.
 /// </summary>
 public sealed record RewardSpec
 {
-    /// <summary>keyword | regex | length | reward_model | judge. Required.</summary>
+    /// <summary>keyword | regex | length | reward_model | judge | http. Required.</summary>
     public string Kind { get; init; } = "";
 
     /// <summary>Name in metrics (<c>reward/NAME</c>). Default: the kind and its index.</summary>
@@ -39,8 +39,17 @@ public sealed record RewardSpec
     /// </summary>
     public string? Path { get; init; }
 
-    /// <summary>judge: a judge configuration file (configs/judge*.yaml); compared against the reference policy's completion.</summary>
+    /// <summary>
+    /// judge: a judge configuration file (configs/judge*.yaml). PPO compares each completion with the reference
+    /// policy's; GRPO ranks each prompt's completions against each other, round robin.
+    /// </summary>
     public string? Judge { get; init; }
+
+    /// <summary>http: where to POST {prompts, completions, labels}; the answer is {rewards} (see <see cref="HttpReward"/>).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>http: seconds to wait for an answer. Default 60.</summary>
+    public double TimeoutSeconds { get; init; } = 60;
 
     public string DisplayName(int index) => Name ?? $"{Kind}{index}";
 
@@ -67,8 +76,13 @@ public sealed record RewardSpec
             case "judge":
                 if (string.IsNullOrWhiteSpace(Judge)) yield return $"{at}.judge: required for kind judge";
                 break;
+            case "http":
+                if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    yield return $"{at}.url: required for kind http, an absolute http:// or https:// address";
+                if (!(TimeoutSeconds > 0)) yield return $"{at}.timeout_seconds: must be positive";
+                break;
             default:
-                yield return $"{at}.kind: '{Kind}' is not one of keyword, regex, length, reward_model, judge";
+                yield return $"{at}.kind: '{Kind}' is not one of keyword, regex, length, reward_model, judge, http";
                 break;
         }
         if (Kind is "keyword" or "regex" && MaxMatches < 1) yield return $"{at}.max_matches: must be at least 1";

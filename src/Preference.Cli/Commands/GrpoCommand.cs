@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Preference.Cli.Configuration;
+using Preference.Cli.Rewards;
+using Preference.Cli.Serving;
+using Preference.Training.Common;
+using Preference.Training.Grpo;
+
+namespace Preference.Cli.Commands;
+
+/// <summary>
+/// `pref grpo --config configs/grpo.yaml --output runs/grpo [--resume]`: critic-free online RL (GRPO, RLOO,
+/// REINFORCE++) against the configured rewards (src/Preference.Training/Grpo). Ctrl-C stops; --resume continues
+/// from the last checkpoint.
+/// </summary>
+public static class GrpoCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "YAML config with a 'grpo:' section (see configs/grpo*.yaml)" };
+        var set = new Option<string[]>("--set") { Description = "Override a setting: grpo.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Run directory: metrics.jsonl, samples.jsonl, checkpoints/, final/", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's last checkpoint" };
+        var command = new Command("grpo", "Optimise a policy against rewards with GRPO, RLOO or REINFORCE++ (no value model)")
+        {
+            config, set, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads,
+        };
+        command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
+        {
+            var device = RuntimeOptions.Apply(parse);
+            var settings = StageConfigFile.Load<GrpoConfig>(parse.GetValue(config)?.FullName, "grpo", parse.GetValue(set) ?? []);
+            var prompts = settings.PromptsFile is { } file ? PromptLists.Read(file, "grpo.prompts_file") : settings.Prompts;
+            var references = settings.PromptsFile is { } withReferences ? PromptLists.ReadReferences(withReferences, "grpo.prompts_file") : null;
+            var fields = settings.PromptsFile is { } withFields ? PromptLists.ReadFields(withFields, "grpo.prompts_file") : null;
+            var run = new RunDirectory(parse.GetValue(output)!.FullName);
+            bool resuming = parse.GetValue(resume);
+            if (!resuming && run.Checkpoints().Latest() is not null)
+                throw new CliException($"--output: {run.Path} already holds a run; pass --resume to continue it or choose a new directory");
+
+            using var models = GrpoModels.Load(settings, device);
+            var reward = await CliRewardSources.BuildAsync(settings, device, cancellationToken);
+            var trainer = new GrpoTrainer(settings, models, reward, prompts, run)
+            {
+                Progress = new GrpoProgressLine(Console.Error),
+                Warnings = Console.Error,
+                References = references,
+                PromptFields = fields,
+            };
+            var result = await trainer.TrainAsync(resuming, cancellationToken);
+            Console.WriteLine($"grpo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}" +
+                              (result.AdapterDirectory is { } adapters ? $"; LoRA adapters in {adapters}" : ""));
+        }));
+        return command;
+    }
+
+    /// <summary>One line per step on stderr with the numbers a user watches.</summary>
+    sealed class GrpoProgressLine(TextWriter writer) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            double Get(string name) => p.Metrics.TryGetValue(name, out var v) ? v : double.NaN;
+            writer.WriteLine($"grpo: step {p.Step}/{p.TotalSteps}  reward {Get("reward"):0.000}  reward_std {Get("reward_std"):0.000}  " +
+                             $"zero_std {Get("frac_reward_zero_std"):0.00}  kl {Get("kl"):0.0000}  clipped {Get("completions/clipped_ratio"):0.00}  " +
+                             $"{Get("perf/samples_per_second"):0.0} samples/s  eta {p.EstimatedRemaining:hh\\:mm\\:ss}");
+        }
+    }
+}
