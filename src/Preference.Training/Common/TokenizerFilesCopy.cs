@@ -1,4 +1,4 @@
-namespace Preference.Training.Sft;
+namespace Preference.Training.Common;
 
 /// <summary>
 /// Copies a Hugging Face model directory's tokenizer files into an export, so the exported directory loads on its own
