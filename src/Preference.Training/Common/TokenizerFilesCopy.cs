@@ -1,21 +1,25 @@
+using Preference.Models;
+using Preference.Models.Loading;
+
 namespace Preference.Training.Common;
 
 /// <summary>
-/// Copies a Hugging Face model directory's tokenizer files into an export, so the exported directory loads on its own
-/// (here and in transformers). A llama2.c model's tokenizer (tok*.bin) has no HF form; such exports need --tokenizer.
+/// Copies a model's tokenizer files into an export, so the exported directory loads on its own (here and, for a
+/// Hugging Face tokenizer, in transformers): the HF tokenizer files of a model directory, or the tokenizer a llama2.c
+/// model keeps beside it (tok*.bin, e.g. the bundled stories260K's).
 /// </summary>
 static class TokenizerFilesCopy
 {
     static readonly string[] Files =
         ["tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt"];
 
+    /// <param name="modelSource">The base model's path; null is the bundled stories260K.</param>
     public static void Into(string? modelSource, string directory)
     {
-        if (modelSource is null || !Directory.Exists(modelSource)) return;
-        foreach (var name in Files)
-        {
-            var source = Path.Combine(modelSource, name);
-            if (File.Exists(source)) File.Copy(source, Path.Combine(directory, name), overwrite: true);
-        }
+        var source = modelSource ?? ModelBundle.EmbeddedDefaultPath;
+        var found = ModelLoader.FindTokenizer(source);
+        var extra = Directory.Exists(source) ? Files.Select(name => Path.Combine(source, name)).Where(File.Exists) : [];
+        foreach (var file in found.Concat(extra).Distinct())
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
     }
 }

@@ -71,6 +71,17 @@ public sealed class TinyQuickstart : IDisposable
                 - kind: reward_model
                   name: learned
                   path: reward/final
+            dpo:
+              max_length: 64
+              beta: 0.1
+              precompute_ref_log_probs: true
+              num_train_epochs: 2
+              per_device_train_batch_size: 8
+              optimizer:
+                learning_rate: 1.0e-3
+              eval_steps: 4
+              save_steps: 2
+              seed: 42
             """);
     }
 
