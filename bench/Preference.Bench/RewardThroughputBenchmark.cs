@@ -41,15 +41,15 @@ public sealed class RewardThroughputBenchmark : IBenchmark
         };
         RewardConfig Shape(string baseModel) => new()
         {
-            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, Epochs = 1000,
-            EvalEverySteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
+            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, NumTrainEpochs = 1000,
+            EvalSteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
         };
         foreach (var (name, config) in shapes)
         {
             var work = Directory.CreateTempSubdirectory("rm-throughput-").FullName;
             using var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
             var encoded = EncodedPair.Encode(pairs, model.Window);
-            var trainer = new RewardTrainer(model, config with { Epochs = 1 });
+            var trainer = new RewardTrainer(model, config with { NumTrainEpochs = 1 });
             var timings = new List<double>();
             trainer.Progress += m => timings.Add(m.PairsPerSecond);
             for (int s = 0; s < steps + 1; s++)

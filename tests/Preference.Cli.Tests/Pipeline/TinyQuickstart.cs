@@ -38,8 +38,8 @@ public sealed class TinyQuickstart : IDisposable
               reward:
                 max_length: 64
                 batch_size: 8
-                epochs: 2
-                eval_every_steps: 4
+                num_train_epochs: 2
+                eval_steps: 4
               prompts:
                 - "Once upon a time, there was a little girl named Lily."
                 - "One day, a boy named Tim went to the park."

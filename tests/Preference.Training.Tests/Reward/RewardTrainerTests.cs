@@ -61,7 +61,7 @@ public class RewardTrainerTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(32, seed: 5);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 3 };
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { NumTrainEpochs = 2, EvalSteps = 3 };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         var metrics = new List<RewardMetrics>();
         var trainer = new RewardTrainer(model, config);
@@ -79,7 +79,7 @@ public class RewardTrainerTests
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(48, seed: 5);
         var validation = SyntheticPreferences.AppleWins(8, seed: 6);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 2 };
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { NumTrainEpochs = 2, EvalSteps = 2 };
 
         List<double> Run(string checkpoints, bool resume, int? stopAfter)
         {
@@ -131,7 +131,7 @@ public class RewardTrainerTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(8, seed: 3);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 2, Heads = 2, IntermediateSize = 64 }, FrozenLayers = 1 };
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 2, Heads = 2, IntermediateSize = 64 }, FreezeLayers = 1 };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToList();
         Assert.DoesNotContain(trainable, n => n.Contains("embed_tokens") || n.Contains("layers.0."));

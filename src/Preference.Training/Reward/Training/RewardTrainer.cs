@@ -29,7 +29,7 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
         var clock = Stopwatch.StartNew();
         var network = model.Network;
         int stepsPerEpoch = (train.Count + config.BatchSize - 1) / config.BatchSize;
-        int totalSteps = stepsPerEpoch * config.Epochs;
+        int totalSteps = stepsPerEpoch * config.NumTrainEpochs;
         using var optimization = new Optimization(network.parameters(), OptimizerSettings(), totalSteps);
         var checkpoints = new CheckpointStore(checkpointDirectory);
         var modules = new Dictionary<string, nn.Module> { [Stage] = network };
@@ -42,7 +42,7 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
         bool stoppedEarly = stopping.ShouldStop(state);
         network.train();
 
-        for (int epoch = state.Epoch; epoch < config.Epochs && !stoppedEarly; epoch++)
+        for (int epoch = state.Epoch; epoch < config.NumTrainEpochs && !stoppedEarly; epoch++)
         {
             var batches = DataOrder.Batches(train.Count, config.BatchSize, config.Seed, epoch);
             for (int b = epoch == state.Epoch ? state.BatchInEpoch : 0; b < batches.Count && !stoppedEarly; b++)
@@ -54,7 +54,7 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
                 state = state with { Step = state.Step + 1, Epoch = b + 1 == batches.Count ? epoch + 1 : epoch, BatchInEpoch = (b + 1) % batches.Count };
                 double pairsPerSecond = batch.Count / Math.Max(1e-9, (clock.Elapsed - started).TotalSeconds);
                 double? evalLoss = null, evalAccuracy = null;
-                if (state.Step % config.EvalEverySteps == 0 || b == batches.Count - 1)
+                if (state.Step % config.EvalSteps == 0 || b == batches.Count - 1)
                 {
                     (evalLoss, evalAccuracy) = Validate(validation, cancellationToken);
                     (state, _) = stopping.Observe(state, evalLoss.Value);
