@@ -60,7 +60,8 @@ public sealed class DpoCommandTests : IDisposable
     [Theory]
     [InlineData("dpo.beta=0", "dpo.beta must be positive")]
     [InlineData("dpo.loss=dpo2", "dpo.loss: expected one of")]
-    [InlineData("dpo.epochs=3", "unknown key 'epochs'")]
+    [InlineData("dpo.epochs=3", "'epochs' was renamed to 'num_train_epochs'")]
+    [InlineData("dpo.betta=0.2", "unknown key 'betta'")]
     [InlineData("dpo.ties=loss", "dpo.ties: loss needs loss sigmoid")]
     public async Task A_bad_setting_fails_in_one_line_naming_file_and_key(string setting, string expected)
     {
