@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Preference.Core.Datasets;
+using Preference.Training.Common;
 using Preference.Training.Reward.Baselines;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
@@ -106,12 +107,13 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         Console.WriteLine($"model: {config.BaseModel}, {model.Network.Trunk.ParameterCount():N0} parameters, vocab {model.Tokenizer.VocabSize}, " +
                           $"{encodedTrain.Count(p => p.Truncated)}/{encodedTrain.Count} train pairs truncated at {config.MaxLength} tokens, setup {clock.Elapsed.TotalSeconds:F0}s");
         var trainer = new RewardTrainer(model, config);
-        trainer.Progress += m =>
+        var progress = new InlineProgress(p =>
         {
-            if (m.EvalAccuracy is not null)
-                Console.WriteLine($"step {m.Step,5} epoch {m.Epoch:F2} loss {m.Loss:F3} acc {m.Accuracy:F2} | eval loss {m.EvalLoss:F4} acc {m.EvalAccuracy:F3} | {m.PairsPerSecond:F0} pairs/s");
-        };
-        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), cancellationToken: cancellationToken);
+            var m = p.Metrics;
+            if (m.TryGetValue("eval/accuracy", out var evalAccuracy))
+                Console.WriteLine($"step {p.Step,5} epoch {m["train/epoch"]:F2} loss {m["train/loss"]:F3} acc {m["train/accuracy"]:F2} | eval loss {m["eval/loss"]:F4} acc {evalAccuracy:F3} | {m["perf/pairs_per_second"]:F0} pairs/s");
+        });
+        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), progress: progress, cancellationToken: cancellationToken);
         if (Get("test", "report") == "skip")
         {
             // Choosing settings: validation only, so the test set is looked at once per final config.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Modeling;
 using Preference.Training.Reward.Training;
@@ -51,9 +52,9 @@ public sealed class RewardThroughputBenchmark : IBenchmark
             var encoded = EncodedPair.Encode(pairs, model.Window);
             var trainer = new RewardTrainer(model, config with { NumTrainEpochs = 1 });
             var timings = new List<double>();
-            trainer.Progress += m => timings.Add(m.PairsPerSecond);
+            var progress = new InlineProgress(p => timings.Add(p.Metrics["perf/pairs_per_second"]));
             for (int s = 0; s < steps + 1; s++)
-                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), cancellationToken: cancellationToken);
+                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), progress: progress, cancellationToken: cancellationToken);
             // The first step pays for allocation and kernel selection; report the steady state.
             double median = timings.Skip(1).Order().ElementAt((timings.Count - 1) / 2);
             Console.WriteLine($"{"rm train " + name,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");

@@ -5,7 +5,6 @@ using Preference.Models.Lora;
 using Preference.Training.Common;
 using Preference.Training.Data;
 using Preference.Training.Dpo;
-using Preference.Training.Tests.Sft;
 using TorchSharp;
 using static TorchSharp.torch;
 

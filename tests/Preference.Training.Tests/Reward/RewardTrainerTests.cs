@@ -67,7 +67,7 @@ public class RewardTrainerTests
         var metrics = new List<TrainingProgress>();
         var trainer = new RewardTrainer(model, config);
         var result = trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(train.Take(8).ToList(), model.Window), dir.File("checkpoints"),
-            progress: new Sft.InlineProgress(metrics.Add));
+            progress: new InlineProgress(metrics.Add));
         Assert.Equal(4, result.Steps);
         Assert.Equal([1L, 2, 3, 4], metrics.Select(m => m.Step));
         Assert.Equal([2L, 3, 4], metrics.Where(m => m.Metrics.ContainsKey("eval/accuracy")).Select(m => m.Step)); // every 3rd and each epoch end
@@ -89,7 +89,7 @@ public class RewardTrainerTests
             var losses = new List<double>();
             using var stop = new CancellationTokenSource();
             var trainer = new RewardTrainer(model, config);
-            var progress = new Sft.InlineProgress(m =>
+            var progress = new InlineProgress(m =>
             {
                 losses.Add(m.Metrics["train/loss"]);
                 if (m.Step == stopAfter) stop.Cancel();

@@ -84,9 +84,3 @@ public static class RewardTrainingRun
         return Directory.EnumerateFiles(directory, "tok*.bin").Order(StringComparer.Ordinal).First();
     }
 }
-
-/// <summary>Calls back on the training thread, in step order (Progress&lt;T&gt; would post to the thread pool).</summary>
-file sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => report(value);
-}
