@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Preference.Core.Datasets;
+using Preference.Training.Common;
 using Preference.Training.Reward.Baselines;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
@@ -52,14 +53,14 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         {
             TrainFile = dataset,
             BaseModel = Get("base_model", "scratch"),
-            Epochs = int.Parse(Get("epochs", "4")),
+            NumTrainEpochs = int.Parse(Get("epochs", "4")),
             LearningRate = double.Parse(Get("learning_rate", "1e-3")),
             WeightDecay = double.Parse(Get("weight_decay", "0.1")),
             MaxLength = int.Parse(Get("max_length", "256")),
             BatchSize = int.Parse(Get("batch_size", "16")),
             LabelSmoothing = double.Parse(Get("label_smoothing", "0")),
             CenteringCoefficient = double.Parse(Get("centering", "0.01")),
-            FrozenLayers = int.Parse(Get("frozen_layers", "0")),
+            FreezeLayers = int.Parse(Get("frozen_layers", "0")),
             Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
@@ -67,7 +68,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             FeatureWarmStart = bool.Parse(Get("warm_start", "true")),
             FeatureL2 = double.Parse(Get("feature_l2", "0.01")),
             WarmupFraction = double.Parse(Get("warmup", "0.1")),
-            EvalEverySteps = int.Parse(Get("eval_every", "25")),
+            EvalSteps = int.Parse(Get("eval_every", "25")),
             EarlyStoppingPatience = int.Parse(Get("patience", "6")),
             Seed = int.Parse(Get("seed", "1")),
             Scratch = new ScratchModel
@@ -106,12 +107,13 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         Console.WriteLine($"model: {config.BaseModel}, {model.Network.Trunk.ParameterCount():N0} parameters, vocab {model.Tokenizer.VocabSize}, " +
                           $"{encodedTrain.Count(p => p.Truncated)}/{encodedTrain.Count} train pairs truncated at {config.MaxLength} tokens, setup {clock.Elapsed.TotalSeconds:F0}s");
         var trainer = new RewardTrainer(model, config);
-        trainer.Progress += m =>
+        var progress = new InlineProgress(p =>
         {
-            if (m.EvalAccuracy is not null)
-                Console.WriteLine($"step {m.Step,5} epoch {m.Epoch:F2} loss {m.Loss:F3} acc {m.Accuracy:F2} | eval loss {m.EvalLoss:F4} acc {m.EvalAccuracy:F3} | {m.PairsPerSecond:F0} pairs/s");
-        };
-        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), cancellationToken: cancellationToken);
+            var m = p.Metrics;
+            if (m.TryGetValue("eval/accuracy", out var evalAccuracy))
+                Console.WriteLine($"step {p.Step,5} epoch {m["train/epoch"]:F2} loss {m["train/loss"]:F3} acc {m["train/accuracy"]:F2} | eval loss {m["eval/loss"]:F4} acc {evalAccuracy:F3} | {m["perf/pairs_per_second"]:F0} pairs/s");
+        });
+        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), progress: progress, cancellationToken: cancellationToken);
         if (Get("test", "report") == "skip")
         {
             // Choosing settings: validation only, so the test set is looked at once per final config.

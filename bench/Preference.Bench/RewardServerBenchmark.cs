@@ -96,8 +96,8 @@ public sealed class RewardServerBenchmark : IBenchmark
         var work = Directory.CreateTempSubdirectory("reward-server-bench-").FullName;
         var config = new RewardConfig
         {
-            TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 128, BatchSize = 16, Epochs = 1,
-            EvalEverySteps = 1_000_000, EarlyStoppingPatience = 0, OutputDirectory = work,
+            TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 128, BatchSize = 16, NumTrainEpochs = 1,
+            EvalSteps = 1_000_000, EarlyStoppingPatience = 0, OutputDirectory = work,
         };
         var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
         var encoded = EncodedPair.Encode(pairs, model.Window);

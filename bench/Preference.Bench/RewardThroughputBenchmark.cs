@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Modeling;
 using Preference.Training.Reward.Training;
@@ -41,19 +42,19 @@ public sealed class RewardThroughputBenchmark : IBenchmark
         };
         RewardConfig Shape(string baseModel) => new()
         {
-            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, Epochs = 1000,
-            EvalEverySteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
+            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, NumTrainEpochs = 1000,
+            EvalSteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
         };
         foreach (var (name, config) in shapes)
         {
             var work = Directory.CreateTempSubdirectory("rm-throughput-").FullName;
             using var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
             var encoded = EncodedPair.Encode(pairs, model.Window);
-            var trainer = new RewardTrainer(model, config with { Epochs = 1 });
+            var trainer = new RewardTrainer(model, config with { NumTrainEpochs = 1 });
             var timings = new List<double>();
-            trainer.Progress += m => timings.Add(m.PairsPerSecond);
+            var progress = new InlineProgress(p => timings.Add(p.Metrics["perf/pairs_per_second"]));
             for (int s = 0; s < steps + 1; s++)
-                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), cancellationToken: cancellationToken);
+                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), progress: progress, cancellationToken: cancellationToken);
             // The first step pays for allocation and kernel selection; report the steady state.
             double median = timings.Skip(1).Order().ElementAt((timings.Count - 1) / 2);
             Console.WriteLine($"{"rm train " + name,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");

@@ -13,6 +13,8 @@ public static class CommandCatalog
         GenerateCommand.Create(),
         JudgeCommand.Create(),
         SftCommand.Create(),
+        DpoCommand.Create(),
+        DpoCommand.CreateKto(),
         EstimateCommand.Create(),
         RmCommand.Create(),
         PpoCommand.Create(),

@@ -26,7 +26,7 @@ public static class RunsCommand
                 var stages = new StageLedger(run.FullName).Read();
                 int done = stages.Values.Count(s => s.Done);
                 var last = stages.Values.Select(s => s.FinishedAt ?? s.StartedAt).DefaultIfEmpty().Max();
-                Console.WriteLine($"{run.Name,-24} {done}/{Pipeline.QuickstartPipeline.Stages.Count} stages done  {Headline(run.FullName)}  {last:yyyy-MM-dd HH:mm}");
+                Console.WriteLine($"{run.Name,-24} {done}/{Pipeline.QuickstartPipeline.StagesFor(Pipeline.QuickstartPipeline.AlgorithmOf(stages.Keys)).Count} stages done  {Headline(run.FullName)}  {last:yyyy-MM-dd HH:mm}");
             }
             return Task.CompletedTask;
         }));
@@ -44,7 +44,7 @@ public static class RunsCommand
             if (!File.Exists(ledger.FilePath)) throw new CliException($"run-dir: '{run.FullName}' is not a quickstart run (no {StageLedger.FileName})");
             var stages = ledger.Read();
             Console.WriteLine($"run {run.FullName}");
-            foreach (var stage in Pipeline.QuickstartPipeline.Stages)
+            foreach (var stage in Pipeline.QuickstartPipeline.StagesFor(Pipeline.QuickstartPipeline.AlgorithmOf(stages.Keys)))
             {
                 var line = stages.TryGetValue(stage.Name, out var r)
                     ? $"{r.Status,-8} {r.Fingerprint}  {(r.FinishedAt ?? r.StartedAt):yyyy-MM-dd HH:mm:ss}"
@@ -67,6 +67,8 @@ public static class RunsCommand
             parts.Add($"rm accuracy {rm.ValidationAccuracy:P1}");
         var scores = MetricsSeries.Read(Path.Combine(run, "ppo", "metrics.jsonl"), "objective/scores");
         if (scores.Count > 0) parts.Add($"ppo reward {scores[0].Value:0.00}->{scores[^1].Value:0.00} ({scores.Count} steps)");
+        var dpoAccuracy = MetricsSeries.Read(Path.Combine(run, "dpo", "metrics.jsonl"), "eval/rewards/accuracies");
+        if (dpoAccuracy.Count > 0) parts.Add($"dpo held-out reward accuracy {dpoAccuracy[^1].Value:P1}");
         var winRate = Path.Combine(run, "eval", "winrate.json");
         if (File.Exists(winRate) && JsonSerializer.Deserialize<WinRateReport>(File.ReadAllText(winRate)) is { } w)
             parts.Add($"win rate {w.WinRate:P1} [{w.CiLow:P0}, {w.CiHigh:P0}]");

@@ -127,8 +127,7 @@ public static partial class StageConfigFile
     static string Describe(YamlException e, Type? expected)
     {
         var message = (e.InnerException?.Message ?? e.Message).Split('\n')[0];
-        if (message.Contains("not found on type", StringComparison.Ordinal) && message.Split('\'') is { Length: >= 2 } parts)
-            return $"unknown key '{parts[1]}'";
+        if (RenamedKeys.NotFoundKey(message) is { } unknown) return RenamedKeys.UnknownKey(unknown);
         // YamlDotNet's own words name CLR types and positions in the merged document, not what the user should write.
         if (expected is not null)
             return $"expected {Expected(expected)}" + (message.Contains("System.", StringComparison.Ordinal) || message.Contains("Line:", StringComparison.Ordinal) ? "" : $" ({message})");

@@ -1,3 +1,4 @@
+using Preference.Training.Dpo;
 using Preference.Training.Ppo;
 using TorchSharp;
 
@@ -10,6 +11,8 @@ public sealed class PipelineContext
     public required QuickstartSettings Settings { get; init; }
     /// <summary>The ppo: section, with reward-model paths already resolved against the run directory.</summary>
     public required PpoConfig Ppo { get; init; }
+    /// <summary>The dpo: section with train_file set to the exported pairs; null unless quickstart.algorithm is dpo.</summary>
+    public DpoConfig? Dpo { get; init; }
     public required torch.Device Device { get; init; }
     public required InProcessServer Server { get; init; }
     public required TextWriter Log { get; init; }
@@ -26,7 +29,15 @@ public sealed class PipelineContext
     public string RewardDirectory => Path.Combine(RunDirectory, "reward");
     public string RewardModelDirectory => Path.Combine(RewardDirectory, "final");
     public string PpoDirectory => Path.Combine(RunDirectory, "ppo");
-    public string PolicyDirectory => Path.Combine(PpoDirectory, "final");
+    public string DpoDirectory => Path.Combine(RunDirectory, "dpo");
+
+    /// <summary>The trained policy the evaluation compares with SFT: PPO's or DPO's export (merged, if DPO used LoRA).</summary>
+    public string PolicyDirectory => Settings.Algorithm switch
+    {
+        QuickstartAlgorithm.Dpo when Dpo?.Lora is not null => Path.Combine(DpoDirectory, "final", "merged"),
+        QuickstartAlgorithm.Dpo => Path.Combine(DpoDirectory, "final"),
+        _ => Path.Combine(PpoDirectory, "final"),
+    };
     public string WinRateFile => Path.Combine(RunDirectory, "eval", "winrate.json");
     public string RewardSummaryFile => Path.Combine(RewardDirectory, "summary.json");
 }

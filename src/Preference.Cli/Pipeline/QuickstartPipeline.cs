@@ -8,18 +8,35 @@ namespace Preference.Cli.Pipeline;
 /// </summary>
 public sealed class QuickstartPipeline(PipelineContext context)
 {
-    public static IReadOnlyList<IPipelineStage> Stages { get; } =
+    /// <summary>The stages of a PPO run (the default algorithm).</summary>
+    public static IReadOnlyList<IPipelineStage> Stages { get; } = StagesFor(QuickstartAlgorithm.Ppo);
+
+    /// <summary>
+    /// The stages for an algorithm: the data half (generate, campaign, rank, export) is shared; then ppo trains a
+    /// reward model and runs PPO against it, dpo trains on the exported pairs directly; eval and report read
+    /// whichever policy was trained. (An online method such as GRPO slots in here as one more case.)
+    /// </summary>
+    public static IReadOnlyList<IPipelineStage> StagesFor(QuickstartAlgorithm algorithm) =>
     [
         new GenerateStage(), new CampaignStage(), new RankStage(), new ExportStage(),
-        new RewardStage(), new PpoStage(), new EvalStage(), new ReportStage(),
+        .. algorithm switch
+        {
+            QuickstartAlgorithm.Dpo => (IPipelineStage[])[new DpoStage()],
+            _ => [new RewardStage(), new PpoStage()],
+        },
+        new EvalStage(), new ReportStage(),
     ];
+
+    /// <summary>The algorithm a run used, from its ledger's stage names (runs made before dpo existed are ppo).</summary>
+    public static QuickstartAlgorithm AlgorithmOf(IEnumerable<string> stageNames) =>
+        stageNames.Contains(DpoStage.StageName) ? QuickstartAlgorithm.Dpo : QuickstartAlgorithm.Ppo;
 
     /// <returns>True when every stage finished; false when one stopped early on purpose (resume by running again).</returns>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         var ledger = new StageLedger(context.RunDirectory);
         string previous = "";
-        foreach (var stage in Stages)
+        foreach (var stage in StagesFor(context.Settings.Algorithm))
         {
             var fingerprint = StageLedger.Fingerprint(previous, stage.Inputs(context));
             previous = fingerprint;

@@ -16,7 +16,7 @@ public sealed record QuickstartReward
 
     public int BatchSize { get; init; } = 16;
 
-    public int Epochs { get; init; } = 4;
+    public int NumTrainEpochs { get; init; } = 4;
 
     /// <summary>High for a 260K-parameter trunk and a few hundred pairs.</summary>
     public double LearningRate { get; init; } = 1e-3;
@@ -24,14 +24,14 @@ public sealed record QuickstartReward
     /// <summary>Share of prompts held out for validation accuracy (the number the report plots).</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
-    public int EvalEverySteps { get; init; } = 10;
+    public int EvalSteps { get; init; } = 10;
 
     public int Seed { get; init; } = 1;
 
     public IEnumerable<string> Problems()
     {
         if (BatchSize < 1) yield return "batch_size: must be at least 1";
-        if (Epochs < 1) yield return "epochs: must be at least 1";
+        if (NumTrainEpochs < 1) yield return "num_train_epochs: must be at least 1";
         if (MaxLength < 8) yield return "max_length: must be at least 8";
         if (ValidationFraction is <= 0 or >= 1) yield return "validation_fraction: must be between 0 and 1 (the report needs validation accuracy)";
     }
@@ -43,10 +43,10 @@ public sealed record QuickstartReward
         BaseModel = BaseModel,
         MaxLength = MaxLength,
         BatchSize = BatchSize,
-        Epochs = Epochs,
+        NumTrainEpochs = NumTrainEpochs,
         LearningRate = LearningRate,
         ValidationFraction = ValidationFraction,
-        EvalEverySteps = EvalEverySteps,
+        EvalSteps = EvalSteps,
         Seed = Seed,
     };
 }

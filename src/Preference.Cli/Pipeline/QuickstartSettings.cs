@@ -8,6 +8,12 @@ namespace Preference.Cli.Pipeline;
 /// </summary>
 public sealed record QuickstartSettings : IValidatedConfig
 {
+    /// <summary>
+    /// How the policy learns from the exported rankings: ppo (a reward model, then PPO against it; the ppo: section) or
+    /// dpo (direct preference optimisation on the pairs, no reward model; the dpo: section). Default ppo.
+    /// </summary>
+    public QuickstartAlgorithm Algorithm { get; init; } = QuickstartAlgorithm.Ppo;
+
     /// <summary>Prompts the bundled policy completes for the campaign; PPO trains on them too unless ppo.prompts is set.</summary>
     public List<string> Prompts { get; init; } = [];
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -13,14 +12,15 @@ public static class RunManifest
     {
         File.WriteAllText(Path.Combine(c.RunDirectory, "config.json"), JsonSerializer.Serialize(new
         {
-            config_file = configFile, overrides, quickstart = c.Settings, ppo = c.Ppo, human = c.Human,
+            config_file = configFile, overrides, quickstart = c.Settings, ppo = c.Ppo, dpo = c.Dpo, human = c.Human,
         }, Json));
         File.WriteAllText(Path.Combine(c.RunDirectory, "environment.json"), JsonSerializer.Serialize(new
         {
             device = c.Device.ToString(),
             threads = threads ?? Environment.ProcessorCount,
-            git_commit = GitCommit(),
-            seeds = new { generation = c.Settings.Seed, reward = c.Settings.Reward.Seed, ppo = c.Ppo.Seed },
+            git_commit = Preference.Training.Common.RunDirectory.SourceCommit,
+            algorithm = c.Settings.Algorithm.ToString().ToLowerInvariant(),
+            seeds = new { generation = c.Settings.Seed, reward = c.Settings.Reward.Seed, ppo = c.Ppo.Seed, dpo = c.Dpo?.Seed },
             dotnet = RuntimeInformation.FrameworkDescription,
             os = RuntimeInformation.OSDescription,
             machine = Environment.MachineName,
@@ -28,19 +28,4 @@ public static class RunManifest
         }, Json));
     }
 
-    static string? GitCommit()
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true });
-            if (git is null) return null;
-            var commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 ? commit : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null; // no git on this machine
-        }
-    }
 }

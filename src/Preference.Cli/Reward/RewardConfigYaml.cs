@@ -25,6 +25,7 @@ public static class RewardConfigYaml
         catch (YamlException e)
         {
             var message = (e.InnerException?.Message ?? e.Message).Split(Environment.NewLine)[0];
+            if (Configuration.RenamedKeys.NotFoundKey(message) is { } unknown) message = Configuration.RenamedKeys.UnknownKey(unknown);
             throw new CliException($"{path} (line {e.Start.Line}): {message}");
         }
         if (config is null) throw new CliException($"{path}: the config is empty");

@@ -9,8 +9,10 @@ namespace Preference.Training.Common;
 /// Checkpoints of a run under <c>checkpoints/step-NNNNNNNN/</c>: each module's state as safetensors, each optimizer's
 /// state, the torch RNG state and <see cref="TrainerState"/>. A checkpoint is written to a temporary folder and renamed
 /// into place, so a kill mid-save leaves the previous checkpoint intact. Keeps the last few and the best.
+/// With a <paramref name="runId"/>, the store sees only that run's checkpoints: it neither prunes nor resumes from
+/// checkpoints another run left in the same folder.
 /// </summary>
-public sealed class CheckpointStore(string directory, int keepLast = 2)
+public sealed class CheckpointStore(string directory, int keepLast = 2, string? runId = null)
 {
     const string StateFile = "trainer_state.json";
     const string RngFile = "rng_state.bin";
@@ -24,6 +26,7 @@ public sealed class CheckpointStore(string directory, int keepLast = 2)
         IReadOnlyDictionary<string, Optimization> optimizers)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        if (runId is not null) state = state with { RunId = runId };
         var final = Path.Combine(Directory, $"{Prefix}{state.Step:D8}");
         var temporary = final + ".partial";
         if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
@@ -89,6 +92,7 @@ public sealed class CheckpointStore(string directory, int keepLast = 2)
         System.IO.Directory.Exists(Directory)
             ? System.IO.Directory.EnumerateDirectories(Directory, Prefix + "*")
                 .Where(p => !p.EndsWith(".partial", StringComparison.Ordinal) && File.Exists(Path.Combine(p, StateFile)))
+                .Where(p => runId is null || ReadState(p).RunId == runId)
                 .OrderBy(StepOf)
             : [];
 

@@ -10,6 +10,10 @@ public sealed record TrainerState
 {
     [JsonPropertyName("stage")] public required string Stage { get; init; }
 
+    /// <summary>The run that wrote this state (see <see cref="RunDirectory.Claim"/>); checkpoints of another run in the
+    /// same folder are never pruned or resumed by this one. Null in checkpoints written before runs had ids.</summary>
+    [JsonPropertyName("run_id")] public string? RunId { get; init; }
+
     /// <summary>Optimizer steps completed.</summary>
     [JsonPropertyName("step")] public long Step { get; init; }
 

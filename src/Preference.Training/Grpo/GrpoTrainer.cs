@@ -120,8 +120,10 @@ public sealed class GrpoTrainer
         }
 
         if (state.Step != total) return new GrpoResult(state.Step, null, last);
-        var (model, adapters) = PolicyExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _config.MergeAdapters,
-            _models.PolicySource, _run.FinalModelDirectory, cancellationToken);
+        var final = _run.FinalModelDirectory;
+        var merged = ModelExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _models.PolicySource, final,
+            _models.Lora is not null && _config.MergeAdapters, cancellationToken);
+        var (model, adapters) = (merged ?? final, _models.Lora is null ? null : final);
         return new GrpoResult(state.Step, model, last, adapters);
     }
 

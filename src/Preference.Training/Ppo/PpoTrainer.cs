@@ -191,8 +191,9 @@ public sealed class PpoTrainer
     (string Model, string? Adapters) SaveFinal(string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        var result = PolicyExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _config.MergeAdapters, _models.PolicySource,
-            directory, cancellationToken);
+        var merged = ModelExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _models.PolicySource, directory,
+            _models.Lora is not null && _config.MergeAdapters, cancellationToken);
+        (string Model, string? Adapters) result = (merged ?? directory, _models.Lora is null ? null : directory);
         // A value head on the policy's own layers reads them with the adapters: written out, those are merged in.
         foreach (var (_, layer) in _models.Value.Trunk.Adapters()) layer.Merge();
         var valueDirectory = Path.Combine(directory, ValueModelDirectoryName);

@@ -104,9 +104,28 @@ public sealed class StageConfigFileTests : IDisposable
     [Fact]
     public void A_list_for_a_scalar_setting_names_the_nested_key()
     {
-        File.WriteAllText(_path, "quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    epochs: 2\n");
+        File.WriteAllText(_path, "quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    num_train_epochs: 2\n");
         var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(_path, "quickstart", ["quickstart.reward.batch_size=[1, 2]"]));
         Assert.StartsWith($"{_path}: quickstart.reward.batch_size: ", error.Message);
+    }
+
+    [Theory]
+    [InlineData("epochs", "num_train_epochs")]
+    [InlineData("eval_every_steps", "eval_steps")]
+    public void A_renamed_key_is_an_error_that_gives_the_new_name(string old, string current)
+    {
+        File.WriteAllText(_path, $"quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    {old}: 2\n");
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(_path, "quickstart", []));
+        Assert.Equal($"{_path}: quickstart.reward.{old}: '{old}' was renamed to '{current}'", error.Message);
+    }
+
+    [Fact]
+    public void A_renamed_key_in_a_reward_config_gives_the_new_name()
+    {
+        File.WriteAllText(_path, "train_file: pairs.jsonl\nfrozen_layers: 2\n");
+        var error = Assert.Throws<CliException>(() => Preference.Cli.Reward.RewardConfigYaml.Read(_path));
+        Assert.Contains("'frozen_layers' was renamed to 'freeze_layers'", error.Message);
+        Assert.StartsWith(_path, error.Message);
     }
 
     public void Dispose() => File.Delete(_path);

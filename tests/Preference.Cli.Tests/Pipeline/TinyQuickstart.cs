@@ -38,8 +38,8 @@ public sealed class TinyQuickstart : IDisposable
               reward:
                 max_length: 64
                 batch_size: 8
-                epochs: 2
-                eval_every_steps: 4
+                num_train_epochs: 2
+                eval_steps: 4
               prompts:
                 - "Once upon a time, there was a little girl named Lily."
                 - "One day, a boy named Tim went to the park."
@@ -71,6 +71,17 @@ public sealed class TinyQuickstart : IDisposable
                 - kind: reward_model
                   name: learned
                   path: reward/final
+            dpo:
+              max_length: 64
+              beta: 0.1
+              precompute_ref_log_probs: true
+              num_train_epochs: 2
+              per_device_train_batch_size: 8
+              optimizer:
+                learning_rate: 1.0e-3
+              eval_steps: 4
+              save_steps: 2
+              seed: 42
             """);
     }
 

@@ -33,6 +33,28 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_run_prunes_and_resumes_only_its_own_checkpoints()
+    {
+        var model = nn.Linear(2, 2);
+        var optimization = new Optimization(model.parameters(), new OptimizerConfig(), 10);
+        var old = new CheckpointStore(_directory, keepLast: 2, runId: "old");
+        foreach (long step in new long[] { 50, 60 })
+            old.Save(new TrainerState { Stage = "test", Step = step }, Modules(model), Optimizers(optimization));
+
+        // A new run in the same folder: its low step numbers must neither delete the old run's higher ones nor be
+        // mistaken for them.
+        var fresh = new CheckpointStore(_directory, keepLast: 1, runId: "fresh");
+        foreach (long step in new long[] { 1, 2 })
+            fresh.Save(new TrainerState { Stage = "test", Step = step }, Modules(model), Optimizers(optimization));
+
+        Assert.Equal(2, CheckpointStore.ReadState(fresh.Latest()!).Step);
+        Assert.Equal("fresh", CheckpointStore.ReadState(fresh.Latest()!).RunId);
+        Assert.Equal(60, CheckpointStore.ReadState(old.Latest()!).Step);
+        Assert.NotNull(old.AtStep(50));
+        Assert.Null(fresh.AtStep(1)); // pruned: the fresh run keeps one
+    }
+
+    [Fact]
     public void Only_the_last_checkpoints_and_the_best_are_kept()
     {
         var model = nn.Linear(2, 2);

@@ -12,7 +12,7 @@ public class FeatureHeadTests
 {
     static RewardConfig Config(TempDirectory dir) => SyntheticPreferences.TinyConfig(dir.Path) with
     {
-        Features = RewardFeatures.Grounding, Context = PromptContext.RelevantPassages, MaxLength = 48, Epochs = 2,
+        Features = RewardFeatures.Grounding, Context = PromptContext.RelevantPassages, MaxLength = 48, NumTrainEpochs = 2,
     };
 
     static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, RewardConfig config, TempDirectory dir) =>

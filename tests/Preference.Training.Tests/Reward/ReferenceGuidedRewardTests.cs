@@ -14,7 +14,7 @@ public class ReferenceGuidedRewardTests
 {
     static RewardConfig Config(TempDirectory dir) => SyntheticPreferences.TinyConfig(dir.Path) with
     {
-        Features = RewardFeatures.GroundingReference, MaxLength = 48, Epochs = 2,
+        Features = RewardFeatures.GroundingReference, MaxLength = 48, NumTrainEpochs = 2,
     };
 
     static PairwiseAccuracy TrainAndTest(IReadOnlyList<RewardPair> train, RewardConfig config, TempDirectory dir) =>

@@ -1,3 +1,4 @@
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Modeling;
@@ -61,16 +62,17 @@ public class RewardTrainerTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(32, seed: 5);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 3 };
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { NumTrainEpochs = 2, EvalSteps = 3 };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
-        var metrics = new List<RewardMetrics>();
+        var metrics = new List<TrainingProgress>();
         var trainer = new RewardTrainer(model, config);
-        trainer.Progress += metrics.Add;
-        var result = trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(train.Take(8).ToList(), model.Window), dir.File("checkpoints"));
+        var result = trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(train.Take(8).ToList(), model.Window), dir.File("checkpoints"),
+            progress: new InlineProgress(metrics.Add));
         Assert.Equal(4, result.Steps);
-        Assert.Equal([1, 2, 3, 4], metrics.Select(m => m.Step));
-        Assert.Equal([2, 3, 4], metrics.Where(m => m.EvalAccuracy is not null).Select(m => m.Step)); // every 3rd and each epoch end
-        Assert.All(metrics, m => Assert.True(double.IsFinite(m.Loss) && m.RewardStd >= 0));
+        Assert.Equal([1L, 2, 3, 4], metrics.Select(m => m.Step));
+        Assert.Equal([2L, 3, 4], metrics.Where(m => m.Metrics.ContainsKey("eval/accuracy")).Select(m => m.Step)); // every 3rd and each epoch end
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.Metrics["train/loss"]) && m.Metrics["rewards/std"] >= 0));
+        Assert.All(metrics, m => Assert.True(m.Metrics.ContainsKey("train/learning_rate") && m.Metrics.ContainsKey("train/grad_norm")));
     }
 
     [Fact]
@@ -79,7 +81,7 @@ public class RewardTrainerTests
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(48, seed: 5);
         var validation = SyntheticPreferences.AppleWins(8, seed: 6);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Epochs = 2, EvalEverySteps = 2 };
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { NumTrainEpochs = 2, EvalSteps = 2 };
 
         List<double> Run(string checkpoints, bool resume, int? stopAfter)
         {
@@ -87,15 +89,15 @@ public class RewardTrainerTests
             var losses = new List<double>();
             using var stop = new CancellationTokenSource();
             var trainer = new RewardTrainer(model, config);
-            trainer.Progress += m =>
+            var progress = new InlineProgress(m =>
             {
-                losses.Add(m.Loss);
+                losses.Add(m.Metrics["train/loss"]);
                 if (m.Step == stopAfter) stop.Cancel();
-            };
+            });
             try
             {
                 trainer.Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), checkpoints, resume,
-                    cancellationToken: stop.Token);
+                    progress: progress, cancellationToken: stop.Token);
             }
             catch (OperationCanceledException) { }
             return losses;
@@ -131,7 +133,7 @@ public class RewardTrainerTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(8, seed: 3);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 2, Heads = 2, IntermediateSize = 64 }, FrozenLayers = 1 };
+        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 2, Heads = 2, IntermediateSize = 64 }, FreezeLayers = 1 };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToList();
         Assert.DoesNotContain(trainable, n => n.Contains("embed_tokens") || n.Contains("layers.0."));

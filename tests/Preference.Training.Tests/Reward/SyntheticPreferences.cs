@@ -45,10 +45,10 @@ public static class SyntheticPreferences
         Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 1, Heads = 2, IntermediateSize = 64 },
         MaxLength = 32,
         BatchSize = 16,
-        Epochs = 6,
+        NumTrainEpochs = 6,
         LearningRate = 1e-2,
         WeightDecay = 0.01,
-        EvalEverySteps = 10,
+        EvalSteps = 10,
         EarlyStoppingPatience = 0,
         OutputDirectory = output,
     };

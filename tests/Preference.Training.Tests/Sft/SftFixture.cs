@@ -75,9 +75,3 @@ sealed class SftFixture : IDisposable
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }
-
-/// <summary>Calls back synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool, too late to stop at a step).</summary>
-sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => report(value);
-}

@@ -128,7 +128,7 @@ public static class RewardDataReader
     }
 
     /// <summary>JSONL records with their line numbers, or the items of one JSON array numbered from 1.</summary>
-    static async IAsyncEnumerable<(long Number, JsonElement Record)> RecordsAsync(string path,
+    internal static async IAsyncEnumerable<(long Number, JsonElement Record)> RecordsAsync(string path,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);

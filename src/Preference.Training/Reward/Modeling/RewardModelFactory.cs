@@ -1,3 +1,4 @@
+using Preference.Training.Common;
 using Preference.Models;
 using Preference.Models.Llama;
 using Preference.Models.Tokenization;
@@ -43,7 +44,7 @@ public static class RewardModelFactory
             if (network.PooledScore is { } pooled) foreach (var (_, parameter) in pooled.named_parameters()) parameter.zero_();
         }
         network.to(device);
-        Freeze(network, config.FrozenLayers);
+        Freeze(network, config.FreezeLayers);
         return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context, config.Features));
     }
 
@@ -103,12 +104,8 @@ public static class RewardModelFactory
     {
         if (layers <= 0) return;
         if (layers > network.Trunk.Shape.Layers)
-            throw new ArgumentException($"frozen_layers: {layers} exceeds the model's {network.Trunk.Shape.Layers} layers");
-        foreach (var (name, parameter) in network.Trunk.named_parameters())
-        {
-            bool frozen = name.Contains("embed_tokens") || name.Contains("wte") || name.Contains("wpe")
-                          || Enumerable.Range(0, layers).Any(i => name.Contains($"layers.{i}.") || name.Contains($"h.{i}."));
-            if (frozen) parameter.requires_grad = false;
-        }
+            throw new ArgumentException($"freeze_layers: {layers} exceeds the model's {network.Trunk.Shape.Layers} layers");
+        // The same freezing every stage uses (by Hugging Face parameter names), applied to the trunk.
+        new TrainableParts(Lora: null, FreezeLayers: layers, FreezeEmbeddings: true).Apply(network.Trunk);
     }
 }

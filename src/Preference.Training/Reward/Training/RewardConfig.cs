@@ -85,7 +85,7 @@ public sealed record RewardConfig
     /// <summary>Pairs per optimizer step (each pair is two sequences).</summary>
     public int BatchSize { get; init; } = 16;
 
-    public int Epochs { get; init; } = 4;
+    public int NumTrainEpochs { get; init; } = 4;
 
     /// <summary>Peak AdamW learning rate, reached after <see cref="WarmupFraction"/> of the steps, then cosine to 10%.</summary>
     public double LearningRate { get; init; } = 1e-3;
@@ -105,10 +105,10 @@ public sealed record RewardConfig
     public double CenteringCoefficient { get; init; } = 0.01;
 
     /// <summary>Freeze the token embeddings and this many of the lowest transformer layers (0 = full fine-tuning).</summary>
-    public int FrozenLayers { get; init; }
+    public int FreezeLayers { get; init; }
 
     /// <summary>Validate every this many optimizer steps (and at each epoch's end).</summary>
-    public int EvalEverySteps { get; init; } = 50;
+    public int EvalSteps { get; init; } = 50;
 
     /// <summary>Stop after this many validations without a better validation loss (0 = never stop early).</summary>
     public int EarlyStoppingPatience { get; init; } = 4;
@@ -129,7 +129,7 @@ public sealed record RewardConfig
         Require(TestFraction is >= 0 and < 0.5, "test_fraction", "must be at least 0 and below 0.5");
         Require(MaxLength is >= 8 and <= 4096, "max_length", "must be between 8 and 4096");
         Require(BatchSize >= 1, "batch_size", "must be at least 1");
-        Require(Epochs >= 1, "epochs", "must be at least 1");
+        Require(NumTrainEpochs >= 1, "num_train_epochs", "must be at least 1");
         Require(LearningRate is > 0 and < 1, "learning_rate", "must be between 0 and 1");
         Require(WeightDecay >= 0, "weight_decay", "must not be negative");
         Require(WarmupFraction is >= 0 and < 1, "warmup_fraction", "must be at least 0 and below 1");
@@ -138,8 +138,8 @@ public sealed record RewardConfig
         Require(CenteringCoefficient >= 0, "centering_coefficient", "must not be negative");
         Require(HeadDropout is >= 0 and < 1, "head_dropout", "must be at least 0 and below 1");
         Require(FeatureL2 >= 0, "feature_l2", "must not be negative");
-        Require(FrozenLayers >= 0, "frozen_layers", "must not be negative");
-        Require(EvalEverySteps >= 1, "eval_every_steps", "must be at least 1");
+        Require(FreezeLayers >= 0, "freeze_layers", "must not be negative");
+        Require(EvalSteps >= 1, "eval_steps", "must be at least 1");
         Require(EarlyStoppingPatience >= 0, "early_stopping_patience", "must not be negative");
         Scratch.Validate();
     }

@@ -16,20 +16,19 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
 {
     public const string Stage = "reward";
 
-    /// <summary>Called after every optimizer step (with validation numbers on validation steps).</summary>
-    public event Action<RewardMetrics>? Progress;
-
     /// <param name="checkpointDirectory">Where checkpoints go; the best one is reloaded at the end.</param>
     /// <param name="resume">Continue from the newest checkpoint there, if any.</param>
+    /// <param name="progress">Told after every optimizer step (with validation numbers on validation steps), as every stage's progress is.</param>
     public RewardTrainingResult Train(IReadOnlyList<EncodedPair> train, IReadOnlyList<EncodedPair> validation,
-        string checkpointDirectory, bool resume = false, IMetricsSink? metrics = null, CancellationToken cancellationToken = default)
+        string checkpointDirectory, bool resume = false, IMetricsSink? metrics = null, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("no training pairs");
         if (validation.Count == 0) throw new ArgumentException("no validation pairs");
         var clock = Stopwatch.StartNew();
         var network = model.Network;
         int stepsPerEpoch = (train.Count + config.BatchSize - 1) / config.BatchSize;
-        int totalSteps = stepsPerEpoch * config.Epochs;
+        int totalSteps = stepsPerEpoch * config.NumTrainEpochs;
         using var optimization = new Optimization(network.parameters(), OptimizerSettings(), totalSteps);
         var checkpoints = new CheckpointStore(checkpointDirectory);
         var modules = new Dictionary<string, nn.Module> { [Stage] = network };
@@ -42,7 +41,7 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
         bool stoppedEarly = stopping.ShouldStop(state);
         network.train();
 
-        for (int epoch = state.Epoch; epoch < config.Epochs && !stoppedEarly; epoch++)
+        for (int epoch = state.Epoch; epoch < config.NumTrainEpochs && !stoppedEarly; epoch++)
         {
             var batches = DataOrder.Batches(train.Count, config.BatchSize, config.Seed, epoch);
             for (int b = epoch == state.Epoch ? state.BatchInEpoch : 0; b < batches.Count && !stoppedEarly; b++)
@@ -50,11 +49,11 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = batches[b].Select(i => train[i]).ToList();
                 var started = clock.Elapsed;
-                var (loss, accuracy, margin, mean, std) = Step(batch, optimization, state.Step);
+                var (loss, accuracy, margin, mean, std, gradNorm) = Step(batch, optimization, state.Step);
                 state = state with { Step = state.Step + 1, Epoch = b + 1 == batches.Count ? epoch + 1 : epoch, BatchInEpoch = (b + 1) % batches.Count };
                 double pairsPerSecond = batch.Count / Math.Max(1e-9, (clock.Elapsed - started).TotalSeconds);
                 double? evalLoss = null, evalAccuracy = null;
-                if (state.Step % config.EvalEverySteps == 0 || b == batches.Count - 1)
+                if (state.Step % config.EvalSteps == 0 || b == batches.Count - 1)
                 {
                     (evalLoss, evalAccuracy) = Validate(validation, cancellationToken);
                     (state, _) = stopping.Observe(state, evalLoss.Value);
@@ -64,11 +63,12 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
                 var row = new RewardMetrics
                 {
                     Step = (int)state.Step, Epoch = epoch + (b + 1.0) / batches.Count, Loss = loss, Accuracy = accuracy, Margin = margin,
-                    RewardMean = mean, RewardStd = std, LearningRate = optimization.CurrentLearningRate, PairsPerSecond = pairsPerSecond,
+                    RewardMean = mean, RewardStd = std, LearningRate = optimization.CurrentLearningRate, GradNorm = gradNorm, PairsPerSecond = pairsPerSecond,
                     EvalLoss = evalLoss, EvalAccuracy = evalAccuracy,
                 };
-                metrics?.WriteAsync(row.ToRecord(Stage), cancellationToken).AsTask().GetAwaiter().GetResult();
-                Progress?.Invoke(row);
+                var record = row.ToRecord(Stage);
+                metrics?.WriteAsync(record, cancellationToken).AsTask().GetAwaiter().GetResult();
+                progress?.Report(new TrainingProgress(Stage, state.Step, totalSteps, record.Values, double.NaN, clock.Elapsed));
             }
         }
 
@@ -92,7 +92,7 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
         WarmupRatio = config.WarmupFraction,
     };
 
-    (double Loss, double Accuracy, double Margin, double Mean, double Std) Step(IReadOnlyList<EncodedPair> batch,
+    (double Loss, double Accuracy, double Margin, double Mean, double Std, double GradNorm) Step(IReadOnlyList<EncodedPair> batch,
         Optimization optimization, long step)
     {
         using var scope = NewDisposeScope();
@@ -101,11 +101,11 @@ public sealed class RewardTrainer(RewardModel model, RewardConfig config)
         var (margin, weight, tie) = Targets(batch);
         var loss = BradleyTerryLoss.Compute(chosen, rejected, margin, weight, tie, config.LabelSmoothing, config.CenteringCoefficient);
         loss.backward();
-        optimization.Step(step);
+        double gradNorm = optimization.Step(step);
         using var noGrad = no_grad();
         var difference = (chosen - rejected).detach();
         return (loss.item<float>(), difference.gt(0).to(ScalarType.Float32).mean().item<float>(), difference.mean().item<float>(),
-                rewards.mean().item<float>(), rewards.std().item<float>());
+                rewards.mean().item<float>(), rewards.std().item<float>(), gradNorm);
     }
 
     /// <summary>Mean validation loss (plain Bradley–Terry, no centering or smoothing) and accuracy on strict pairs.</summary>

@@ -48,12 +48,13 @@ public static class RewardTrainingRun
         if (resumeStep is { } from) log($"resuming from step {from}");
         var metrics = new JsonlMetricsSink(run.MetricsFile, resumeStep);
         {
-            trainer.Progress += m =>
+            var progress = new InlineProgress(p =>
             {
-                if (m.EvalAccuracy is { } accuracy)
-                    log($"step {m.Step} epoch {m.Epoch:F2}: loss {m.Loss:F3}, validation loss {m.EvalLoss:F4}, accuracy {accuracy:F3}, {m.PairsPerSecond:F0} pairs/s");
-            };
-            var result = trainer.Train(encodedTrain, encodedValidation, checkpoints.Directory, resume, metrics, cancellationToken);
+                var m = p.Metrics;
+                if (m.TryGetValue("eval/accuracy", out var accuracy))
+                    log($"step {p.Step} epoch {m["train/epoch"]:F2}: loss {m["train/loss"]:F3}, validation loss {m["eval/loss"]:F4}, accuracy {accuracy:F3}, {m["perf/pairs_per_second"]:F0} pairs/s");
+            });
+            var result = trainer.Train(encodedTrain, encodedValidation, checkpoints.Directory, resume, metrics, progress, cancellationToken);
             log($"kept step {result.BestStep} of {result.Steps} (validation accuracy {result.BestValidationAccuracy:F3})" +
                 (result.StoppedEarly ? ", stopped early" : ""));
 

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Preference.Cli.Configuration;
+using Preference.Cli.Progress;
+using Preference.Cli.Serving;
+using Preference.Models;
+using Preference.Training.Common;
+using Preference.Training.Dpo;
+using Preference.Training.Reward.Data;
+using Preference.Training.Telemetry;
+
+namespace Preference.Cli.Commands;
+
+/// <summary>
+/// `pref dpo` and `pref kto`: offline preference optimisation from the <c>dpo:</c> (or <c>kto:</c>) section of a YAML
+/// config, straight from collected rankings; no reward model. The trainer is src/Preference.Training/Dpo/DpoTrainer.cs.
+/// </summary>
+public static class DpoCommand
+{
+    public static Command Create() => Build("dpo", "Direct preference optimisation (sigmoid, ipo, hinge, robust, simpo, kto) from preference pairs");
+
+    public static Command CreateKto() => Build("kto", "KTO from thumbs-up/down labelled completions (or preference pairs, unpaired)");
+
+    static Command Build(string section, string description)
+    {
+        var config = new Option<string?>("--config", "-c") { Description = $"YAML file with a {section}: section (see configs/dpo-stories.yaml)" };
+        var set = new Option<string[]>("--set") { Description = $"Override a setting: {section}.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => $"runs/{section}" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
+        var server = new Option<Uri?>("--server") { Description = "Also publish metrics to a running `pref serve` (e.g. http://localhost:5000)" };
+        var token = new Option<string?>("--token") { Description = "API token with role admin or trainer (default: $PREF_TOKEN)" };
+        var command = new Command(section, description)
+        {
+            config, set, output, resume, server, token, RuntimeOptions.Device, RuntimeOptions.Threads,
+        };
+        command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
+        {
+            var configPath = parse.GetValue(config);
+            var settings = StageConfigFile.Load<DpoConfig>(configPath, section, parse.GetValue(set) ?? []);
+            if (section == DpoTrainer.KtoStage)
+            {
+                if (settings.Loss is not (PreferenceLossType.Kto or PreferenceLossType.Sigmoid))
+                    throw new CliException($"{configPath ?? "(defaults)"}: kto.loss: pref kto trains loss kto; use pref dpo for {settings.Loss.ToString().ToLowerInvariant()}");
+                settings = settings with { Loss = PreferenceLossType.Kto };
+            }
+            var result = await RunAsync(settings, parse.GetValue(output)!, parse.GetValue(resume), RuntimeOptions.Apply(parse),
+                parse.GetValue(server), parse.GetValue(token), progress: null, cancellationToken);
+            Report(result);
+        }));
+        return command;
+    }
+
+    /// <summary>Loads model, reference and data, trains, and returns how it ended (also used by the quickstart's dpo stage).</summary>
+    public static async Task<TrainingOutcome> RunAsync(DpoConfig settings, string output, bool resume, TorchSharp.torch.Device device,
+        Uri? server, string? token, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
+        IEnumerable<IMetricsSink>? extraSinks = null)
+    {
+        using var bundle = ModelBundle.Load(settings.Model, device, cancellationToken: cancellationToken);
+        PreferenceData data;
+        try { data = await PreferenceData.LoadAsync(settings, bundle.Tokenizer, cancellationToken); }
+        catch (RewardDataException e) { throw new CliException(e.Message); }
+        if (data.Truncated > 0) Console.Error.WriteLine($"warning: {data.Truncated} rows were longer than max_length; their completions were cut at the end");
+        if (data.Dropped > 0) Console.Error.WriteLine($"warning: {data.Dropped} rows had no completion token left within max_length and were skipped");
+
+        // Full fine-tuning compares against a frozen copy of the start; LoRA turns its adapters off instead.
+        using var reference = settings.NeedsReferenceModel() ? ModelBundle.Load(settings.Model, device, cancellationToken: cancellationToken) : null;
+        var run = new RunDirectory(output);
+        var stage = settings.Loss == PreferenceLossType.Kto ? DpoTrainer.KtoStage : DpoTrainer.Stage;
+        var sinks = new List<IMetricsSink>(extraSinks ?? []);
+        await using var telemetry = server is { } url
+            ? await TrainingTelemetryClient.StartRunAsync(url, token ?? Environment.GetEnvironmentVariable("PREF_TOKEN")
+                  ?? throw new CliException("--server needs --token or $PREF_TOKEN"), Path.GetFileName(run.Path), stage,
+                  cancellationToken: cancellationToken)
+            : null;
+        if (telemetry is not null) sinks.Add(new TelemetryMetricsSink(telemetry, Console.Error));
+
+        var trainer = new DpoTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, reference?.Model, sinks);
+        return progress is not null
+            ? await trainer.TrainAsync(resume, progress, cancellationToken)
+            : await TrainingProgressDisplay.RunAsync(p => trainer.TrainAsync(resume, p, cancellationToken));
+    }
+
+    static void Report(TrainingOutcome result)
+    {
+        string F(double? v) => v is { } x ? x.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+        double? Eval(string name) => result.LastEvaluation is { } e && e.TryGetValue(name, out var v) ? v : null;
+        Console.WriteLine($"steps            {result.Steps}{(result.StoppedEarly ? " (stopped early)" : "")}");
+        Console.WriteLine($"validation       loss {F(Eval("loss"))}, reward accuracy {F(Eval("rewards/accuracies"))}, margin {F(Eval("rewards/margins"))}; " +
+                          $"best loss {F(result.BestObjective)} at step {result.BestStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}");
+        Console.WriteLine($"model            {result.FinalDirectory}");
+        if (result.MergedDirectory is { } merged) Console.WriteLine($"merged           {merged}");
+        Console.WriteLine($"metrics          {Path.Combine(Path.GetDirectoryName(result.FinalDirectory)!, "metrics.jsonl")}");
+    }
+}
