@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Preference.Core.Datasets;
 using Preference.Core.Domain;
+using Preference.Core.Rankings;
 using Preference.Store.Documents;
 using Preference.Store.Errors;
 using Preference.Store.Identity;
@@ -37,6 +38,7 @@ public sealed class CampaignQueues
         if (draft.ResponsesPerTask is < 2 or > 9) throw new StoreValidationException("responsesPerTask", "must be 2..9");
         if (draft.Overlap is < 1 or > 100) throw new StoreValidationException("overlap", "must be 1..100");
         if (draft.ReservationTimeout <= TimeSpan.Zero) throw new StoreValidationException("reservationTimeout", "must be positive");
+        QualitySettingsRules.Validate(draft);
         var campaign = draft with
         {
             Id = Slug.Unique(string.IsNullOrWhiteSpace(draft.Id) ? draft.Name : draft.Id, id => _queues.ContainsKey(id)),
@@ -59,7 +61,12 @@ public sealed class CampaignQueues
     /// Stores prompts, completions and one task per item (its first k completions) in one transaction, so a failed
     /// import leaves nothing behind. Returns the number of tasks created.
     /// </summary>
-    public async Task<int> ImportAsync(string campaignId, IReadOnlyList<ImportItem> items, string source)
+    /// <param name="goldRankings">
+    /// For a gold import, each item's known ranking as tiers of indices into its completions (best first); the tasks
+    /// become gold tasks in the same transaction. Check them with <see cref="QualitySettingsRules.GoldIndices"/> first.
+    /// </param>
+    public async Task<int> ImportAsync(string campaignId, IReadOnlyList<ImportItem> items, string source,
+        IReadOnlyList<IReadOnlyList<IReadOnlyList<int>>>? goldRankings = null, string importedBy = "")
     {
         var queue = Get(campaignId);
         var k = queue.Campaign.ResponsesPerTask;
@@ -67,6 +74,7 @@ public sealed class CampaignQueues
         var prompts = new List<Prompt>(items.Count);
         var completions = new List<Completion>();
         var tasks = new List<AnnotationTask>(items.Count);
+        var gold = new Dictionary<string, GoldRanking>();
         var now = _time.GetUtcNow();
         foreach (var item in items)
         {
@@ -95,15 +103,33 @@ public sealed class CampaignQueues
                 CompletionIds = ids.Take(k).ToList(),
                 Sequence = sequence++,
             });
+            if (goldRankings?[tasks.Count - 1] is { } tiers)
+                gold[tasks[^1].Id] = new GoldRanking
+                {
+                    TaskId = tasks[^1].Id, CampaignId = campaignId, CreatedBy = importedBy, CreatedAt = now,
+                    Ranking = new Ranking(tiers.Select(t => (IReadOnlyList<string>)t.Select(i => ids[i]).ToList()).ToList()),
+                };
         }
         await _writer.WriteAsync(() =>
         {
             _collections.Prompts.Insert(prompts);
             _collections.Completions.Insert(completions);
             _collections.Tasks.Insert(tasks);
+            if (gold.Count > 0) _collections.Gold.Insert(gold.Values);
         });
-        foreach (var task in tasks) queue.AddTask(task);
+        foreach (var task in tasks) queue.AddTask(task, gold.GetValueOrDefault(task.Id));
         return tasks.Count;
+    }
+
+    /// <summary>Changes a campaign's quality settings (gold rate, review threshold, suggestion judge and holdout).</summary>
+    public async Task<Campaign> UpdateSettingsAsync(string campaignId, Func<Campaign, Campaign> change)
+    {
+        var queue = Get(campaignId);
+        var updated = change(queue.Campaign) with { Id = queue.Campaign.Id, CreatedAt = queue.Campaign.CreatedAt };
+        QualitySettingsRules.Validate(updated);
+        await _writer.WriteAsync(() => _collections.Campaigns.Upsert(updated));
+        queue.ReplaceSettings(updated);
+        return updated;
     }
 
     private CampaignQueue Register(Campaign campaign)
