@@ -45,7 +45,8 @@ public static class PreferenceServer
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(AnnotatorRole.Admin)))
-            .AddPolicy(Policies.Publisher, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Trainer)));
+            .AddPolicy(Policies.Publisher, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Trainer)))
+            .AddPolicy(Policies.Reviewer, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Reviewer)));
         builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, options));
         builder.Services.AddSignalR().AddJsonProtocol(o => PreferenceJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddHostedService<ProgressBroadcaster>();
@@ -66,6 +67,8 @@ public static class PreferenceServer
         app.MapTaskEndpoints();
         app.MapExportEndpoints();
         app.MapAgreementEndpoints();
+        app.MapQualityEndpoints();
+        app.MapReviewEndpoints();
         app.MapRunEndpoints();
         app.MapHub<CampaignProgressHub>(CampaignProgressHub.Path);
         app.MapHub<TrainingHub>(TrainingHub.Path);

@@ -23,9 +23,15 @@ public static class ExportCommand
             Description = "Keep only pairs at least this fraction of annotators agreed on (0..1)",
             DefaultValueFactory = _ => 0,
         };
+        var weighting = new Option<string>("--weighting")
+        {
+            Description = "How annotators count: none (equally) or quality (by agreement with gold, else with their peers)",
+            DefaultValueFactory = _ => "none",
+        };
+        weighting.AcceptOnlyFromAmong("none", "quality");
         var command = new Command("export", "Export preference pairs as TRL JSONL")
         {
-            campaign, output, style, aggregate, minAgreement, ApiConnection.ServerOption, ApiConnection.TokenOption,
+            campaign, output, style, aggregate, minAgreement, weighting, ApiConnection.ServerOption, ApiConnection.TokenOption,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
@@ -34,7 +40,8 @@ public static class ExportCommand
             using var client = ApiConnection.Create(parse);
             var method = parse.GetValue(aggregate) == "bradley-terry" ? "bradleyTerry" : "majority";
             var url = $"api/campaigns/{Uri.EscapeDataString(parse.GetValue(campaign)!)}/export" +
-                      $"?style={parse.GetValue(style)}&aggregate={method}&minAgreement={min.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                      $"?style={parse.GetValue(style)}&aggregate={method}&minAgreement={min.ToString(System.Globalization.CultureInfo.InvariantCulture)}" +
+                      $"&weighting={parse.GetValue(weighting)}";
             using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             await ApiConnection.EnsureSuccessAsync(response, cancellationToken);
             var path = parse.GetValue(output)!;
