@@ -34,8 +34,8 @@ public sealed record CampaignRecords(
     public bool IsJudge(Annotation annotation) => annotation.AnnotatorKind == AnnotatorKind.Judge;
 
     /// <summary>
-    /// One row per (task, response pair, annotator) with the pair label, over ordinary tasks (gold tasks are scored
-    /// against their gold ranking instead). Item ids are "taskId/a/b" with a &lt; b.
+    /// One row per (task, response pair, annotator) with the pair label (first/tie/second): the rating table every
+    /// agreement statistic of a campaign reads. Item ids are "taskId/a/b" with a &lt; b.
     /// </summary>
     public static IEnumerable<(string Item, string Rater, string Label)> PairRows(IEnumerable<Annotation> annotations)
     {
