@@ -128,6 +128,30 @@ public class GoldTaskTests
     }
 
     [Fact]
+    public async Task A_gold_tasks_content_is_read_once_and_kept_however_many_annotators_rank_it()
+    {
+        var (test, queue, ids) = await CampaignAsync(tasks: 1, goldRate: 1);
+        using var _ = test;
+        await queue.MarkGoldAsync(ids[0], TaskOrder(test, ids[0]), "admin");
+        var first = await test.AnnotatorAsync("first");
+        var offer = (await queue.NextAsync(first.Id))!;
+        await queue.SubmitAsync(first, TestStore.RankAsShown(offer));
+        // After a restart the task is past its overlap of 1 when its content is first read again.
+        var reopened = test.Reopen().Campaigns.Get(queue.Campaign.Id);
+        var second = await test.AnnotatorAsync("second");
+        await reopened.SubmitAsync(second, TestStore.RankAsShown((await reopened.NextAsync(second.Id))!));
+        // Were the content not kept, the next offers would read the (now missing) prompt again.
+        await test.Store.Writer.WriteAsync(() => test.Store.Collections.Prompts.Delete(offer.Prompt.Id));
+        for (int i = 0; i < 3; i++)
+        {
+            var annotator = await test.AnnotatorAsync($"annotator {i}");
+            var again = (await reopened.NextAsync(annotator.Id))!;
+            Assert.Equal(offer.Prompt.Text, again.Prompt.Text);
+            await reopened.SubmitAsync(annotator, TestStore.RankAsShown(again));
+        }
+    }
+
+    [Fact]
     public void Gold_index_rankings_name_what_is_wrong()
     {
         Assert.Null(QualitySettingsRules.GoldIndices([[1], [0]], 2));

@@ -401,9 +401,9 @@ public sealed partial class CampaignQueue
         var contents = window.Count == 1 ? [(first, LoadContent(first.Task))] : ReadWindow(window);
         lock (_lock)
         {
-            // A task may have closed while its content was read; a closed task keeps none.
+            // A task may have closed while its content was read; a closed task keeps none (a gold task never closes).
             foreach (var (state, content) in contents)
-                if (state.Content is null && state.Submitted.Count < Campaign.Overlap) state.Content = content;
+                if (state.Content is null && (state.Gold is not null || state.Submitted.Count < Campaign.Overlap)) state.Content = content;
         }
         return contents[0].Content;
     }
