@@ -117,7 +117,9 @@ public class DurabilityTests
             using (var reviewer = Client(restarted.BaseAddress, TestServer.AdminToken))
                 foreach (var taskId in reviewed)
                 {
-                    var review = await reviewer.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/reviews/{taskId}");
+                    var response = await reviewer.GetAsync($"/api/campaigns/{campaign}/reviews/{taskId}");
+                    Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{restarted.RecentOutput}");
+                    var review = await response.Content.ReadFromJsonAsync<JsonElement>();
                     Assert.Equal("accept", review.GetProperty("decision").GetProperty("decision").GetString());
                 }
             // And the queue picks up where it was: the restarted server still refuses a second ranking of the same task.
