@@ -51,7 +51,7 @@ public static class QualityEndpoints
     {
         var gold = store.Campaigns.Get(campaignId).GoldRankings();
         return store.Collections.Tasks.FindBy("campaignId", campaignId).OrderBy(t => t.Sequence)
-            .Select(t => new TaskView(t.Id, t.PromptId, t.CompletionIds, t.Sequence, gold.ContainsKey(t.Id)));
+            .Select(t => new TaskView(t.Id, t.PromptId, t.CompletionIds, t.Sequence, gold.ContainsKey(t.Id))).ToList();
     }
 
     private static IEnumerable<GoldRanking> Gold(string campaignId, PreferenceStore store) =>
