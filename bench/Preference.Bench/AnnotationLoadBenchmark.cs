@@ -14,7 +14,10 @@ namespace Preference.Bench;
 /// Annotation server under load on loopback: N concurrent annotators fetch a task and submit a ranking in a loop
 /// for a fixed time against the real server (Kestrel + LiteDB, durable acknowledgements). Afterwards the store is
 /// checked: every acknowledged submission stored exactly once, none lost or duplicated, no task over its overlap.
-/// Args: [annotators=32] [seconds=30] [tasks=60000] [overlap=2]
+/// With a gold rate above 0, 200 gold tasks are imported too and mixed into every annotator's queue at that rate
+/// (the fetch path a campaign with gold tasks takes); gold tasks are exempt from the overlap check, since every
+/// annotator may rank each one once.
+/// Args: [annotators=32] [seconds=30] [tasks=60000] [overlap=2] [goldRate=0.1]
 /// </summary>
 public sealed class AnnotationLoadBenchmark : IBenchmark
 {
@@ -29,10 +32,11 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         int seconds = args.Length > 1 ? int.Parse(args[1]) : 30;
         int tasks = args.Length > 2 ? int.Parse(args[2]) : 60_000;
         int overlap = args.Length > 3 ? int.Parse(args[3]) : 2;
+        double goldRate = args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0.1;
         var data = Directory.CreateTempSubdirectory("pref-bench").FullName;
         try
         {
-            await RunAsync(data, annotators, seconds, tasks, overlap, cancellationToken);
+            await RunAsync(data, annotators, seconds, tasks, overlap, goldRate, cancellationToken);
         }
         finally
         {
@@ -40,7 +44,9 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         }
     }
 
-    private static async Task RunAsync(string data, int annotators, int seconds, int tasks, int overlap, CancellationToken cancellationToken)
+    private const int GoldTasks = 200;
+
+    private static async Task RunAsync(string data, int annotators, int seconds, int tasks, int overlap, double goldRate, CancellationToken cancellationToken)
     {
         var app = PreferenceServer.Build(
             new ServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", AdminToken = AdminToken, RequestsPerSecondPerClient = 1_000_000 },
@@ -59,6 +65,17 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
             jsonl.Append(JsonSerializer.Serialize(new { prompt = $"Prompt {i}: explain something.", completions = Enumerable.Range(0, 4).Select(j => $"Answer {j} to prompt {i}, a few words long.") })).Append('\n');
         (await admin.PostAsync($"/api/campaigns/{campaign}/import", new StringContent(jsonl.ToString(), Encoding.UTF8, "application/jsonl"), cancellationToken)).EnsureSuccessStatusCode();
         double importSeconds = importTimer.Elapsed.TotalSeconds;
+        if (goldRate > 0)
+        {
+            var gold = Enumerable.Range(0, GoldTasks).Select(i => new
+            {
+                prompt = $"Gold prompt {i}: explain something.",
+                completions = Enumerable.Range(0, 4).Select(j => $"Gold answer {j} to prompt {i}.").ToArray(),
+                ranking = Enumerable.Range(0, 4).Select(j => new[] { j }).ToArray(),
+            });
+            (await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/gold", gold, cancellationToken)).EnsureSuccessStatusCode();
+            (await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/quality-settings", new { goldRate }, cancellationToken)).EnsureSuccessStatusCode();
+        }
 
         var tokens = new List<string>();
         for (int i = 0; i < annotators; i++)
@@ -83,7 +100,9 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         var storedIds = stored.Select(a => a.Id).ToHashSet();
         int lost = acknowledged.Count(id => !storedIds.Contains(id));
         int duplicated = acknowledged.Count - acknowledged.Distinct().Count() + stored.Count - storedIds.Count;
-        int overOverlap = stored.GroupBy(a => a.TaskId).Count(g => g.Count() > overlap);
+        var goldIds = store.Campaigns.Get(campaign).GoldRankings();
+        int overOverlap = stored.Where(a => !goldIds.ContainsKey(a.TaskId)).GroupBy(a => a.TaskId).Count(g => g.Count() > overlap);
+        int goldAnnotations = stored.Count(a => goldIds.ContainsKey(a.TaskId));
         int unacknowledgedStored = stored.Count - acknowledged.Distinct().Count();
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
@@ -93,7 +112,7 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         Console.WriteLine($"# annotation-load on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, server and clients in two processes on loopback, 1-min load average at the end {LoadAverage()}");
         Console.WriteLine("| what | size | threads | number | unit |");
         Console.WriteLine("|---|---|---|---|---|");
-        string size = $"{tasks} tasks, k=4, overlap {overlap}";
+        string size = $"{tasks} tasks, k=4, overlap {overlap}, gold rate {goldRate:0.##}";
         Row("import (JSONL upload, one transaction)", $"{tasks} tasks", 1, tasks / importSeconds, "tasks/s");
         Row("submissions acknowledged", size, annotators, acknowledged.Count / elapsed, "submissions/s");
         Row("fetch+submit cycles", size, annotators, submits.Length / elapsed, "cycles/s");
@@ -110,6 +129,7 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         Row("duplicated", size, annotators, duplicated, "count");
         Row("stored without acknowledgement", size, annotators, unacknowledgedStored, "count");
         Row("tasks over their overlap", size, annotators, overOverlap, "count");
+        Row("gold-task annotations (of the stored)", size, annotators, goldAnnotations, "count");
         Row("errors (non-2xx)", size, annotators, errors, "count");
 
         void Row(string what, string sizeText, int threads, double number, string unit) =>

@@ -59,7 +59,8 @@ public static class PreferenceServer
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(AnnotatorRole.Admin)))
             .AddPolicy(Policies.Annotate, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Annotator)))
-            .AddPolicy(Policies.Publisher, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Trainer)));
+            .AddPolicy(Policies.Publisher, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Trainer)))
+            .AddPolicy(Policies.Reviewer, p => p.RequireRole(nameof(AnnotatorRole.Admin), nameof(AnnotatorRole.Reviewer)));
         builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, options));
         builder.Services.AddSignalR(o => o.AddFilter<LiveTokenFilter>()).AddJsonProtocol(o => PreferenceJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddHostedService<ProgressBroadcaster>();
@@ -81,6 +82,8 @@ public static class PreferenceServer
         app.MapTaskEndpoints();
         app.MapExportEndpoints();
         app.MapAgreementEndpoints();
+        app.MapQualityEndpoints();
+        app.MapReviewEndpoints();
         app.MapRunEndpoints();
         app.MapHub<CampaignProgressHub>(CampaignProgressHub.Path);
         app.MapHub<TrainingHub>(TrainingHub.Path);

@@ -25,6 +25,12 @@ public sealed class PreferenceCollections(LiteDatabase db)
     public DocumentCollection<Annotation> Annotations { get; } = new(db, "annotations", a => a.Id,
         ("campaignId", a => a.CampaignId, false));
 
+    public DocumentCollection<GoldRanking> Gold { get; } = new(db, "gold", g => g.TaskId,
+        ("campaignId", g => g.CampaignId, false));
+
+    public DocumentCollection<Review> Reviews { get; } = new(db, "reviews", r => r.TaskId,
+        ("campaignId", r => r.CampaignId, false));
+
     public DocumentCollection<Annotator> Annotators { get; } = new(db, "annotators", a => a.Id,
         ("tokenHash", a => a.TokenHash, true));
 

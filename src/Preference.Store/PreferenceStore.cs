@@ -2,6 +2,7 @@ using LiteDB;
 using Preference.Store.Errors;
 using Preference.Store.Identity;
 using Preference.Store.Queue;
+using Preference.Store.Reviews;
 using Preference.Store.Runs;
 
 namespace Preference.Store;
@@ -34,6 +35,7 @@ public sealed class PreferenceStore : IDisposable
         Annotators = new AnnotatorDirectory(Collections, Writer, time);
         Campaigns = new CampaignQueues(Collections, Writer, time, new OfferIds(StoreSchema.Secret(database, "offerIdKey")));
         Runs = new RunLog(Collections, Writer, time);
+        Reviews = new ReviewDesk(Collections, Writer, Campaigns, time);
     }
 
     public PreferenceCollections Collections { get; }
@@ -41,6 +43,7 @@ public sealed class PreferenceStore : IDisposable
     public AnnotatorDirectory Annotators { get; }
     public CampaignQueues Campaigns { get; }
     public RunLog Runs { get; }
+    public ReviewDesk Reviews { get; }
     public int SchemaVersion => StoreSchema.ReadVersion(_database);
 
     /// <summary>Opens (creating if needed) <c>DIR/preference.db</c>.</summary>

@@ -6,6 +6,7 @@ import { annotatePage } from "./pages/annotate";
 import { campaignPage } from "./pages/campaign";
 import { homePage } from "./pages/home";
 import { loginPage } from "./pages/login";
+import { reviewListPage, reviewPage } from "./pages/review";
 import { trainingPage } from "./pages/training";
 import type { Me } from "./types";
 
@@ -27,6 +28,7 @@ async function route(): Promise<void> {
   drawNav(me);
   const [, section, a, b] = path.split("/").map(decodeURIComponent);
   if (section === "annotate" && a) return annotatePage(a);
+  if (section === "review") return a ? reviewPage(a) : reviewListPage();
   if (section === "admin" && a === "campaigns" && b) return campaignPage(b);
   if (section === "admin") return adminPage();
   if (section === "training") return trainingPage(a);
@@ -36,6 +38,7 @@ async function route(): Promise<void> {
 function drawNav(me: Me): void {
   const links: [string, string][] = [["#/", "My campaigns"]];
   if (me.role === "admin") links.push(["#/admin", "Admin"], ["#/training", "Training"]);
+  if (me.role === "admin" || me.role === "reviewer") links.push(["#/review", "Review"]);
   const signOut = h("a", { href: "#/login" }, "Sign out");
   signOut.addEventListener("click", () => setToken(null));
   document.getElementById("nav")!.replaceChildren(

@@ -5,10 +5,11 @@ export interface Prompt { id: string; text?: string; messages?: Message[] }
 export interface ShownCompletion { id: string; text?: string; messages?: Message[] }
 export interface TaskOffer {
   taskId: string; campaignId: string; assignmentId: string; prompt: Prompt; completions: ShownCompletion[]; expiresAt: string;
+  suggestion?: import("./qualityTypes").Suggestion;
 }
 export interface NextTask { task: TaskOffer; mine: number; remaining: number }
 export interface MyCampaign { id: string; name: string; guidelines: string; responsesPerTask: number; mine: number; remaining: number }
-export interface Me { id: string; name: string; kind: "human" | "judge"; role: "annotator" | "admin" | "trainer" }
+export interface Me { id: string; name: string; kind: "human" | "judge"; role: "annotator" | "admin" | "trainer" | "reviewer" }
 export interface Campaign {
   id: string; name: string; guidelines: string; responsesPerTask: number; overlap: number; allowedAnnotatorIds: string[];
 }

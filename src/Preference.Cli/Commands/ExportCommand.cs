@@ -40,9 +40,15 @@ public static class ExportCommand
         var ability = new Option<string>("--ability") { Description = "verl: the ability column", DefaultValueFactory = _ => "preference" };
         var rewardStyle = new Option<string>("--reward-style") { Description = "verl: reward_model.style, model or rule", DefaultValueFactory = _ => "model" };
         rewardStyle.AcceptOnlyFromAmong("model", "rule");
+        var weighting = new Option<string>("--weighting")
+        {
+            Description = "How annotators count (--campaign): none (equally) or quality (by agreement with gold, else with their peers)",
+            DefaultValueFactory = _ => "none",
+        };
+        weighting.AcceptOnlyFromAmong("none", "quality");
         var command = new Command("export", "Export preference pairs (TRL, OpenRLHF, KTO) or prompts (verl Parquet)")
         {
-            campaign, run, pairsFile, output, format, style, aggregate, minAgreement, margin, prompts, dataSource, ability, rewardStyle,
+            campaign, run, pairsFile, output, format, style, aggregate, minAgreement, weighting, margin, prompts, dataSource, ability, rewardStyle,
             ApiConnection.ServerOption, ApiConnection.TokenOption,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
@@ -103,11 +109,12 @@ public static class ExportCommand
         var client = ApiConnection.Create(parse);
         using var http = client.Http;
         var method = parse.GetValue<string>("--aggregate") == "bradley-terry" ? "bradleyTerry" : "majority";
+        var weighting = parse.GetValue<string>("--weighting") ?? "none";
         try
         {
             // Written beside the target: a refused or interrupted export never leaves a truncated file behind.
             await using (var file = File.Create(partial))
-                await client.ExportAsync(campaign, style == TrlExportStyle.Conversational ? "conversational" : "standard", method, minAgreement, file, cancellationToken);
+                await client.ExportAsync(campaign, style == TrlExportStyle.Conversational ? "conversational" : "standard", method, minAgreement, file, cancellationToken, weighting);
             return partial;
         }
         catch

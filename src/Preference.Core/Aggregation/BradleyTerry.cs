@@ -51,9 +51,11 @@ public static class BradleyTerry
     }
 
     /// <summary>Pairs in fitted order (higher strength preferred), with the raw vote agreement for that direction.</summary>
-    public static IReadOnlyList<AggregatedPair> Aggregate(IEnumerable<Ranking> rankings)
+    public static IReadOnlyList<AggregatedPair> Aggregate(IEnumerable<Ranking> rankings) => Aggregate(new PairwiseVotes(rankings));
+
+    /// <summary>Pairs in the order fitted to (possibly weighted) votes.</summary>
+    public static IReadOnlyList<AggregatedPair> Aggregate(PairwiseVotes votes)
     {
-        var votes = new PairwiseVotes(rankings);
         var scores = Fit(votes);
         var pairs = new List<AggregatedPair>();
         var ids = votes.ResponseIds;
@@ -61,10 +63,10 @@ public static class BradleyTerry
             for (int j = i + 1; j < ids.Count; j++)
             {
                 string a = ids[i], b = ids[j];
-                int total = votes.Total(a, b);
-                if (total == 0 || Math.Abs(scores[a] - scores[b]) < 1e-9) continue;
+                double total = votes.Total(a, b);
+                if (total <= 0 || Math.Abs(scores[a] - scores[b]) < 1e-9) continue;
                 var (better, worse) = scores[a] > scores[b] ? (a, b) : (b, a);
-                pairs.Add(new AggregatedPair(better, worse, (double)votes.Wins(better, worse) / total, total));
+                pairs.Add(new AggregatedPair(better, worse, votes.Wins(better, worse) / total, votes.Voters(a, b)));
             }
         return pairs;
     }

@@ -6,13 +6,17 @@ namespace Preference.Core.Aggregation;
 public static class PreferenceAggregator
 {
     public static IReadOnlyList<AggregatedPair> Aggregate(
-        IReadOnlyCollection<Ranking> rankings, AggregationMethod method, double minAgreement = 0)
+        IReadOnlyCollection<Ranking> rankings, AggregationMethod method, double minAgreement = 0) =>
+        Aggregate(new PairwiseVotes(rankings), method, minAgreement);
+
+    /// <summary>The same over votes already counted, weighted or not.</summary>
+    public static IReadOnlyList<AggregatedPair> Aggregate(PairwiseVotes votes, AggregationMethod method, double minAgreement = 0)
     {
         if (minAgreement is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(minAgreement), "must be within [0, 1]");
         var pairs = method switch
         {
-            AggregationMethod.Majority => MajorityAggregator.Aggregate(rankings),
-            AggregationMethod.BradleyTerry => BradleyTerry.Aggregate(rankings),
+            AggregationMethod.Majority => MajorityAggregator.Aggregate(votes),
+            AggregationMethod.BradleyTerry => BradleyTerry.Aggregate(votes),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
         return pairs.Where(p => p.Agreement >= minAgreement - 1e-12).ToList();

@@ -61,11 +61,12 @@ public sealed class PreferenceApiClient(HttpClient http)
     }
 
     /// <summary>Streams the campaign's preference pairs (TRL JSONL) into <paramref name="destination"/>.</summary>
+    /// <param name="weighting">none (every annotator counts once) or quality (by their measured agreement).</param>
     public async Task ExportAsync(string campaignId, string style, string aggregate, double minAgreement, Stream destination,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string weighting = "none")
     {
         var url = $"{Campaign(campaignId)}/export?style={Uri.EscapeDataString(style)}&aggregate={Uri.EscapeDataString(aggregate)}" +
-                  $"&minAgreement={minAgreement.ToString(CultureInfo.InvariantCulture)}";
+                  $"&minAgreement={minAgreement.ToString(CultureInfo.InvariantCulture)}&weighting={Uri.EscapeDataString(weighting)}";
         using var response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await PreferenceApiException.ThrowIfFailedAsync(response, $"exporting campaign {campaignId}", cancellationToken);
         await response.Content.CopyToAsync(destination, cancellationToken);

@@ -15,6 +15,8 @@ public sealed record TaskOffer
     public required Prompt Prompt { get; init; }
     public required IReadOnlyList<ShownCompletion> Completions { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>The campaign judge's ranking to start from, with its provenance; absent when there is none or it was held back.</summary>
+    public Suggestion? Suggestion { get; init; }
 }
 
 /// <summary>A completion as shown for ranking: its offered id and content only.</summary>

@@ -14,4 +14,6 @@ public sealed record Assignment
     public required DateTimeOffset ReservedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public AssignmentState State { get; init; } = AssignmentState.Reserved;
+    /// <summary>Whether a judge's suggestion was shown, held back, or not available for this offer.</summary>
+    public SuggestionState Suggestion { get; init; } = SuggestionState.None;
 }

@@ -16,6 +16,17 @@ public sealed record Campaign
     /// <summary>How long a fetched task stays reserved before it returns to the queue.</summary>
     public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(15);
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>Share of offers (0..1) that are gold tasks the annotator has not yet seen; 0 serves gold tasks only once the rest run out.</summary>
+    public double GoldRate { get; init; }
+    /// <summary>
+    /// A task goes to the review queue when the share of response pairs its annotators disagree on exceeds this
+    /// (0..1); null keeps review off.
+    /// </summary>
+    public double? ReviewThreshold { get; init; }
+    /// <summary>The judge (an annotator of kind Judge) whose ranking is offered as a pre-filled suggestion; null for none.</summary>
+    public string? SuggestionJudgeId { get; init; }
+    /// <summary>Share of tasks (0..1) served without the suggestion although one exists, to measure anchoring.</summary>
+    public double SuggestionHoldout { get; init; } = 0.2;
 
     public bool Allows(string annotatorId) => AllowedAnnotatorIds.Count == 0 || AllowedAnnotatorIds.Contains(annotatorId);
 }

@@ -9,4 +9,6 @@ public static class Policies
     public const string Annotate = "annotate";
     /// <summary>Publishing training metrics: admins and trainer tokens (a trainer only to runs it started).</summary>
     public const string Publisher = "publisher";
+    /// <summary>The review queue of disagreed tasks: admins and reviewer tokens (never annotators).</summary>
+    public const string Reviewer = "reviewer";
 }

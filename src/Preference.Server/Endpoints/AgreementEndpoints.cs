@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Preference.Core.Agreement;
 using Preference.Store;
+using Preference.Store.Quality;
 
 namespace Preference.Server.Endpoints;
 
@@ -17,15 +18,7 @@ public static class AgreementEndpoints
     private static AgreementReport Compute(string campaignId, PreferenceStore store)
     {
         store.Campaigns.Get(campaignId);
-        var rows = new List<(string Item, string Rater, string Label)>();
-        foreach (var annotation in store.Collections.Annotations.FindBy("campaignId", campaignId))
-        {
-            var ids = annotation.Ranking.ResponseIds.Order(StringComparer.Ordinal).ToList();
-            for (int i = 0; i < ids.Count; i++)
-                for (int j = i + 1; j < ids.Count; j++)
-                    rows.Add(($"{annotation.TaskId}/{ids[i]}/{ids[j]}", annotation.AnnotatorId,
-                        PairLabels.FromRanking(annotation.Ranking, ids[i], ids[j])));
-        }
+        var rows = CampaignRecords.PairRows(store.Collections.Annotations.FindBy("campaignId", campaignId));
         var table = RatingTable.FromRows(rows);
         // Agreement needs items that at least two annotators labelled.
         var shared = new RatingTable(table.Items.Where(i => i.LabelsByRater.Count >= 2).ToList());

@@ -42,7 +42,10 @@ public static class CampaignEndpoints
     {
         store.Campaigns.Get(campaignId);
         var all = store.Collections.Annotations.FindBy("campaignId", campaignId);
-        return annotatorId is null ? all : all.Where(a => a.AnnotatorId == annotatorId);
+        // Read to the end here: a LiteDB cursor holds a read lock on the thread that opened it, and the response
+        // writer may resume the enumeration on another thread, leaving the lock behind (a later query on the first
+        // thread then fails with a LockRecursionException).
+        return (annotatorId is null ? all : all.Where(a => a.AnnotatorId == annotatorId)).ToList();
     }
 
     private static async Task<IResult> Create(CreateCampaignRequest request, PreferenceStore store)

@@ -11,7 +11,7 @@ namespace Preference.Store.Queue;
 /// drift) and written through before any caller is answered. All decisions happen under one lock per campaign;
 /// the durable write happens outside it and is undone in memory if it fails.
 /// </summary>
-public sealed class CampaignQueue
+public sealed partial class CampaignQueue
 {
     // How many tasks' prompts and completions one read brings in (see LoadContentAhead).
     private const int ContentReadAhead = 32;
@@ -41,14 +41,16 @@ public sealed class CampaignQueue
         _offerIds = offerIds;
     }
 
-    public Campaign Campaign { get; }
+    /// <summary>The campaign's settings; replaced whole (never mutated) when an admin changes them.</summary>
+    public Campaign Campaign { get; private set; }
 
     /// <summary>Raised after a submission or edit is durable; the server turns it into a progress push.</summary>
     public event Action<CampaignQueue>? Changed;
 
     internal void Load()
     {
-        foreach (var task in _collections.Tasks.FindBy("campaignId", Campaign.Id).OrderBy(t => t.Sequence)) AddTask(task);
+        var gold = _collections.Gold.FindBy("campaignId", Campaign.Id).ToDictionary(g => g.TaskId);
+        foreach (var task in _collections.Tasks.FindBy("campaignId", Campaign.Id).OrderBy(t => t.Sequence)) AddTask(task, gold.GetValueOrDefault(task.Id));
         foreach (var a in _collections.Assignments.FindBy("campaignId", Campaign.Id))
         {
             if (!_tasks.TryGetValue(a.TaskId, out var state)) continue;
@@ -61,7 +63,7 @@ public sealed class CampaignQueue
             else if (a.State == AssignmentState.Skipped)
             {
                 state.Skipped.Add(a.AnnotatorId);
-                Bump(_seenOpen, a.AnnotatorId, +1);
+                Bump(SeenCounter(state), a.AnnotatorId, +1);
             }
         }
         foreach (var annotation in _collections.Annotations.FindBy("campaignId", Campaign.Id).OrderBy(a => a.SubmittedAt))
@@ -69,16 +71,18 @@ public sealed class CampaignQueue
             if (!_tasks.TryGetValue(annotation.TaskId, out var state)) continue;
             MarkSubmitted(state, annotation.AnnotatorId);
             CountSubmission(annotation);
+            if (annotation.AnnotatorId == Campaign.SuggestionJudgeId) state.Suggestion = annotation;
         }
     }
 
-    internal void AddTask(AnnotationTask task)
+    internal void AddTask(AnnotationTask task, GoldRanking? gold = null)
     {
         lock (_lock)
         {
-            var state = new TaskState(task);
+            var state = new TaskState(task) { Gold = gold };
             _tasks[task.Id] = state;
-            _open.Add(state);
+            if (gold is null) _open.Add(state);
+            else _gold.Add(state);
             _nextSequence = Math.Max(_nextSequence, task.Sequence + 1);
         }
     }
@@ -117,8 +121,10 @@ public sealed class CampaignQueue
                 goto offer;
             }
 
-            chosen = _open.FirstOrDefault(t => !t.HasSeen(annotatorId)
-                && t.Submitted.Count + t.ActiveReservationsExcept(annotatorId, now) < Campaign.Overlap)!;
+            chosen = GoldToMixIn(annotatorId, nothingElseLeft: false)
+                ?? _open.FirstOrDefault(t => !t.HasSeen(annotatorId)
+                    && t.Submitted.Count + t.ActiveReservationsExcept(annotatorId, now) < Campaign.Overlap)
+                ?? GoldToMixIn(annotatorId, nothingElseLeft: true)!;
             if (chosen is null) return null;
 
             var order = chosen.Task.CompletionIds.ToArray();
@@ -134,6 +140,7 @@ public sealed class CampaignQueue
                 ShownOrder = order,
                 ReservedAt = now,
                 ExpiresAt = now + Campaign.ReservationTimeout,
+                Suggestion = SuggestionStateFor(chosen, annotatorId),
             };
             chosen.Reserved[annotatorId] = assignment;
             _heldBy[annotatorId] = chosen;
@@ -165,7 +172,7 @@ public sealed class CampaignQueue
                 throw new StoreConflictException($"task '{taskId}' is not reserved by you");
             skipped = reserved with { State = AssignmentState.Skipped };
             state.Skipped.Add(annotatorId);
-            Bump(_seenOpen, annotatorId, +1);
+            Bump(SeenCounter(state), annotatorId, +1);
         }
         try
         {
@@ -176,7 +183,7 @@ public sealed class CampaignQueue
             lock (_lock)
             {
                 state.Skipped.Remove(annotatorId);
-                Bump(_seenOpen, annotatorId, -1);
+                Bump(SeenCounter(state), annotatorId, -1);
                 state.Reserved[annotatorId] = skipped with { State = AssignmentState.Reserved };
             }
             throw;
@@ -234,7 +241,11 @@ public sealed class CampaignQueue
             }
             throw;
         }
-        lock (_lock) CountSubmission(annotation);
+        lock (_lock)
+        {
+            CountSubmission(annotation);
+            if (annotator.Id == Campaign.SuggestionJudgeId) state.Suggestion = annotation;
+        }
         Changed?.Invoke(this);
         return AsOffered(annotation);
     }
@@ -263,7 +274,11 @@ public sealed class CampaignQueue
             };
         }
         await _writer.WriteAsync(() => _collections.Annotations.Upsert(edited));
-        lock (_lock) _lastByAnnotator[annotator.Id] = edited;
+        lock (_lock)
+        {
+            _lastByAnnotator[annotator.Id] = edited;
+            if (annotator.Id == Campaign.SuggestionJudgeId && _tasks.TryGetValue(edited.TaskId, out var state)) state.Suggestion = edited;
+        }
         Changed?.Invoke(this);
         return AsOffered(edited);
     }
@@ -309,7 +324,7 @@ public sealed class CampaignQueue
     {
         lock (_lock)
         {
-            return new CampaignProgress(Campaign.Id, _tasks.Count, _tasksDone, _annotations, new Dictionary<string, int>(_countByAnnotator));
+            return new CampaignProgress(Campaign.Id, _tasks.Count - _gold.Count, _tasksDone, _annotations, new Dictionary<string, int>(_countByAnnotator));
         }
     }
 
@@ -317,7 +332,8 @@ public sealed class CampaignQueue
     public int RemainingFor(string annotatorId)
     {
         lock (_lock)
-            return _tasks.Count - _tasksDone - _seenOpen.GetValueOrDefault(annotatorId);
+            // Gold tasks count like any other (an annotator must not see the number behave differently after one).
+            return _tasks.Count - _tasksDone - _seenOpen.GetValueOrDefault(annotatorId) - _goldSeen.GetValueOrDefault(annotatorId);
     }
 
     /// <summary>Tasks this annotator has submitted in this campaign.</summary>
@@ -333,6 +349,11 @@ public sealed class CampaignQueue
     /// <summary>Records a submission in memory, moving the task in (or out of) the open set; call under the lock.</summary>
     private void MarkSubmitted(TaskState state, string annotatorId)
     {
+        if (state.Gold is not null)
+        {
+            MarkGoldSubmitted(state, annotatorId);
+            return;
+        }
         _open.Remove(state);
         state.Reserved.Remove(annotatorId);
         if (!state.Submitted.Add(annotatorId)) return;
@@ -353,6 +374,11 @@ public sealed class CampaignQueue
 
     private void UnmarkSubmitted(TaskState state, string annotatorId)
     {
+        if (state.Gold is not null)
+        {
+            UnmarkGoldSubmitted(state, annotatorId);
+            return;
+        }
         if (state.Submitted.Count > Campaign.Overlap)
         {
             state.Submitted.Remove(annotatorId);
@@ -390,6 +416,7 @@ public sealed class CampaignQueue
             Prompt = content.Prompt,
             Completions = assignment.ShownOrder.Select(id => content.Completions[id] with { Id = _offerIds.For(assignment.Id, id) }).ToList(),
             ExpiresAt = assignment.ExpiresAt,
+            Suggestion = assignment.Suggestion == SuggestionState.Shown ? SuggestionOf(state, assignment.Id) : null,
         };
     }
 
@@ -416,9 +443,9 @@ public sealed class CampaignQueue
         var contents = window.Count == 1 ? [(first, LoadContent(first.Task))] : ReadWindow(window);
         lock (_lock)
         {
-            // A task may have closed while its content was read; a closed task keeps none.
+            // A task may have closed while its content was read; a closed task keeps none (a gold task never closes).
             foreach (var (state, content) in contents)
-                if (state.Content is null && state.Submitted.Count < Campaign.Overlap) state.Content = content;
+                if (state.Content is null && (state.Gold is not null || state.Submitted.Count < Campaign.Overlap)) state.Content = content;
         }
         return contents[0].Content;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Preference.Core.Datasets;
 using Preference.Core.Domain;
+using Preference.Core.Rankings;
 using Preference.Store.Documents;
 using Preference.Store.Errors;
 using Preference.Store.Identity;
@@ -50,6 +51,7 @@ public sealed class CampaignQueues
             throw new StoreValidationException("allowedAnnotatorIds", $"must list at most {InputLimits.MaxAllowedAnnotators} annotators, got {allowed.Count}");
         if (draft.AllowedAnnotatorIds?.Any(string.IsNullOrWhiteSpace) == true)
             throw new StoreValidationException("allowedAnnotatorIds", "holds an empty or null annotator id");
+        QualitySettingsRules.Validate(draft);
         var campaign = draft with
         {
             Id = Slug.Unique(string.IsNullOrWhiteSpace(draft.Id) ? draft.Name : draft.Id, id => _queues.ContainsKey(id)),
@@ -76,8 +78,13 @@ public sealed class CampaignQueues
     /// failed import leaves nothing behind. <paramref name="progress"/> hears the number of items stored after each
     /// chunk, before the next chunk is queued. Returns the number of tasks created.
     /// </summary>
+    /// <param name="goldRankings">
+    /// For a gold import, each item's known ranking as tiers of indices into its completions (best first); the tasks
+    /// become gold tasks with the import. Check them with <see cref="QualitySettingsRules.GoldIndices"/> first.
+    /// </param>
     public async Task<int> ImportAsync(string campaignId, IReadOnlyList<ImportItem> items, string source,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyList<IReadOnlyList<IReadOnlyList<int>>>? goldRankings = null, string importedBy = "")
     {
         InputLimits.Optional(source, "source");
         var queue = Get(campaignId);
@@ -86,6 +93,7 @@ public sealed class CampaignQueues
         var prompts = new List<Prompt>(items.Count);
         var completionsByPrompt = new Dictionary<string, List<Completion>>(items.Count);
         var tasks = new List<AnnotationTask>(items.Count);
+        var gold = new Dictionary<string, GoldRanking>();
         var now = _time.GetUtcNow();
         foreach (var item in items)
         {
@@ -115,6 +123,12 @@ public sealed class CampaignQueues
                 CompletionIds = ids.Take(k).ToList(),
                 Sequence = sequence++,
             });
+            if (goldRankings?[tasks.Count - 1] is { } tiers)
+                gold[tasks[^1].Id] = new GoldRanking
+                {
+                    TaskId = tasks[^1].Id, CampaignId = campaignId, CreatedBy = importedBy, CreatedAt = now,
+                    Ranking = new Ranking(tiers.Select(t => (IReadOnlyList<string>)t.Select(i => ids[i]).ToList()).ToList()),
+                };
         }
         int stored = 0;
         try
@@ -126,11 +140,13 @@ public sealed class CampaignQueues
                 var chunkPrompts = prompts[chunk];
                 var chunkTasks = tasks[chunk];
                 var chunkCompletions = chunkTasks.SelectMany(t => completionsByPrompt[t.PromptId]).ToList();
+                var chunkGold = chunkTasks.Where(t => gold.ContainsKey(t.Id)).Select(t => gold[t.Id]).ToList();
                 await _writer.WriteAsync(() =>
                 {
                     _collections.Prompts.Insert(chunkPrompts);
                     _collections.Completions.Insert(chunkCompletions);
                     _collections.Tasks.Insert(chunkTasks);
+                    if (chunkGold.Count > 0) _collections.Gold.Insert(chunkGold);
                 }, bulk: true);
                 stored = chunk.End.Value;
                 progress?.Report(stored);
@@ -141,8 +157,19 @@ public sealed class CampaignQueues
             if (stored > 0) await DeleteImportedAsync(prompts[..stored], tasks[..stored], completionsByPrompt);
             throw;
         }
-        foreach (var task in tasks) queue.AddTask(task);
+        foreach (var task in tasks) queue.AddTask(task, gold.GetValueOrDefault(task.Id));
         return tasks.Count;
+    }
+
+    /// <summary>Changes a campaign's quality settings (gold rate, review threshold, suggestion judge and holdout).</summary>
+    public async Task<Campaign> UpdateSettingsAsync(string campaignId, Func<Campaign, Campaign> change)
+    {
+        var queue = Get(campaignId);
+        var updated = change(queue.Campaign) with { Id = queue.Campaign.Id, CreatedAt = queue.Campaign.CreatedAt };
+        QualitySettingsRules.Validate(updated);
+        await _writer.WriteAsync(() => _collections.Campaigns.Upsert(updated));
+        queue.ReplaceSettings(updated);
+        return updated;
     }
 
     /// <summary>Undoes the chunks of a failed import; they never joined the queue, so nobody was offered them.</summary>
@@ -153,7 +180,11 @@ public sealed class CampaignQueues
             var chunk = new Range(at, Math.Min(at + ImportChunkItems, tasks.Count));
             await _writer.WriteAsync(() =>
             {
-                foreach (var task in tasks[chunk]) _collections.Tasks.Delete(task.Id);
+                foreach (var task in tasks[chunk])
+                {
+                    _collections.Tasks.Delete(task.Id);
+                    _collections.Gold.Delete(task.Id);
+                }
                 foreach (var prompt in prompts[chunk])
                 {
                     _collections.Prompts.Delete(prompt.Id);

@@ -16,6 +16,12 @@ internal sealed class TaskState(AnnotationTask task)
 
     public bool HasSeen(string annotatorId) => Submitted.Contains(annotatorId) || Skipped.Contains(annotatorId);
 
+    /// <summary>The known ranking when this is a gold task: then every annotator may get it once, and it never closes.</summary>
+    public GoldRanking? Gold { get; set; }
+
+    /// <summary>The campaign's suggestion judge's annotation of this task, once the judge has ranked it.</summary>
+    public Annotation? Suggestion { get; set; }
+
     /// <summary>Prompt and completions, read once when first offered and dropped when the task closes.</summary>
     public TaskContent? Content { get; set; }
 }

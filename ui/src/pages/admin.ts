@@ -47,7 +47,8 @@ function createCampaignForm(): HTMLElement {
 function createTokenForm(): HTMLElement {
   const name = h("input", { name: "name", required: "", placeholder: "Annotator or judge name" });
   const role = h("select", { name: "role", "aria-label": "Role" },
-    h("option", { value: "annotator" }, "annotator"), h("option", { value: "admin" }, "admin"), h("option", { value: "trainer" }, "trainer"));
+    h("option", { value: "annotator" }, "annotator"), h("option", { value: "admin" }, "admin"), h("option", { value: "trainer" }, "trainer"),
+    h("option", { value: "reviewer" }, "reviewer"));
   const kind = h("select", { name: "kind", "aria-label": "Kind" }, h("option", { value: "human" }, "human"), h("option", { value: "judge" }, "judge"));
   const out = h("div", { role: "status" });
   const form = h("form", { class: "card" }, h("h2", {}, "New token"), name, role, kind, h("button", { type: "submit" }, "Create token"), out);

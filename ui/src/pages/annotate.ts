@@ -1,8 +1,10 @@
+import { ActiveTimer } from "../activeTime";
 import { api, post } from "../api";
 import { h, mount, errorBox } from "../dom";
 import { commandFor, HELP } from "../keyboard";
 import { escapeHtml, renderMarkdown } from "../markdown";
 import * as R from "../ranking";
+import { suggestedRanks, suggestionBanner } from "../suggestion";
 import type { Message, MyCampaign, NextTask, ShownCompletion } from "../types";
 
 // The annotator page: prompt on top, responses side by side (stacked on a phone), keyboard first.
@@ -20,8 +22,16 @@ export async function annotatePage(campaignId: string): Promise<void> {
   }
   const view = new AnnotateView(campaign);
   const onKey = (e: KeyboardEvent) => view.onKey(e);
+  const onPointer = () => view.timer.input();
+  const onVisibility = () => view.timer.visibility(document.visibilityState === "visible");
   window.addEventListener("keydown", onKey);
-  detach = () => window.removeEventListener("keydown", onKey);
+  window.addEventListener("pointerdown", onPointer);
+  document.addEventListener("visibilitychange", onVisibility);
+  detach = () => {
+    window.removeEventListener("keydown", onKey);
+    window.removeEventListener("pointerdown", onPointer);
+    document.removeEventListener("visibilitychange", onVisibility);
+  };
   window.addEventListener("hashchange", () => detach?.(), { once: true });
   await view.loadNext();
 }
@@ -34,7 +44,9 @@ class AnnotateView {
   private previous: Previous | null = null;
   private editing = false;
   private state: R.RankingState = R.start([]);
-  private started = Date.now();
+  /** Time on the current task, idle and hidden time excluded (see activeTime.ts). */
+  readonly timer = new ActiveTimer();
+  private readonly suggestion = h("div", { class: "suggestion-slot" });
   private busy = false;
   private readonly status = h("p", { class: "status", role: "status", "aria-live": "polite" });
   /** The outcome of the last submit/edit, kept apart from the ranking status so the next task does not hide it. */
@@ -60,7 +72,7 @@ class AnnotateView {
       button("Skip (S)", () => void this.skip()),
       button("Edit previous (E)", () => this.editPrevious()),
       button("Submit (Enter)", () => void this.submit(), "primary"));
-    mount(h("h1", {}, campaign.name), toolbar, this.guidelines, this.help, this.prompt, this.cards, this.rationale, this.status, this.outcome);
+    mount(h("h1", {}, campaign.name), toolbar, this.guidelines, this.help, this.prompt, this.suggestion, this.cards, this.rationale, this.status, this.outcome);
   }
 
   async loadNext(): Promise<void> {
@@ -84,8 +96,12 @@ class AnnotateView {
       const saved = JSON.parse(draft) as { ranks: [string, number][]; rationale: string };
       this.state = { ...this.state, ranks: new Map(saved.ranks.filter(([id]) => this.state.shown.includes(id))) };
       this.rationale.value = saved.rationale;
-    } else this.rationale.value = "";
-    this.started = Date.now();
+    } else {
+      this.rationale.value = "";
+      if (task.suggestion) this.state = { ...this.state, ranks: suggestedRanks(task.suggestion, this.state.shown) };
+    }
+    this.suggestion.replaceChildren(...(task.suggestion ? [suggestionBanner(task.suggestion)] : []));
+    this.timer.restart();
     this.setProgress(this.next.mine, this.next.remaining);
     this.prompt.replaceChildren(h("h2", {}, "Prompt"), contentOf(task.prompt.text, task.prompt.messages, "prompt-body"));
     this.render();
@@ -94,6 +110,7 @@ class AnnotateView {
   onKey(e: KeyboardEvent): void {
     const target = e.target as HTMLElement | null;
     const inTextField = !!target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT");
+    this.timer.input();
     const command = commandFor({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, shiftKey: e.shiftKey, inTextField });
     if (!command) return;
     if (command.kind === "escape") {
@@ -162,7 +179,7 @@ class AnnotateView {
       taskId: task.taskId,
       ranking: R.toTiers(this.state),
       rationale: this.rationale.value.trim() || undefined,
-      timeSpentMs: Date.now() - this.started,
+      timeSpentMs: this.timer.elapsedMs(document.visibilityState === "visible"),
     };
     try {
       const path = `/api/campaigns/${encodeURIComponent(this.campaign.id)}/annotations`;
@@ -190,6 +207,8 @@ class AnnotateView {
     this.next = this.previous.next;
     this.state = this.previous.state;
     this.rationale.value = this.previous.rationale;
+    this.suggestion.replaceChildren();
+    this.timer.restart();
     const task = this.next.task;
     this.prompt.replaceChildren(h("h2", {}, "Editing your previous ranking"), contentOf(task.prompt.text, task.prompt.messages, "prompt-body"));
     this.render();

@@ -2,6 +2,7 @@ import { api, getToken } from "../api";
 import { errorBox, h, mount } from "../dom";
 import { connectHub } from "../hubs";
 import type { Agreement, CampaignView, Progress } from "../types";
+import { agreementChart, goldImportForm, qualitySection, settingsForm } from "./quality";
 
 // One campaign for admins: live progress per annotator, agreement, import and export.
 
@@ -18,7 +19,8 @@ export async function campaignPage(id: string): Promise<void> {
   }
   const progress = h("section", { class: "card", id: "progress" });
   const agreement = h("section", { class: "card", id: "agreement" });
-  mount(h("h1", {}, view.campaign.name), progress, agreement, importForm(id), exportForm(id));
+  const quality = h("div", { id: "quality-slot" });
+  mount(h("h1", {}, view.campaign.name), progress, agreement, quality, settingsForm(view.campaign), importForm(id), goldImportForm(id), exportForm(id));
 
   const draw = (p: Progress) => {
     const rows = Object.entries(p.perAnnotator).sort((a, b) => b[1] - a[1]);
@@ -38,6 +40,7 @@ export async function campaignPage(id: string): Promise<void> {
     draw(await api<Progress>(`/api/campaigns/${encodeURIComponent(id)}/progress`));
   }
   await drawAgreement(id, agreement);
+  quality.replaceChildren(await qualitySection(id), await agreementChart(id));
 }
 
 async function drawAgreement(id: string, el: HTMLElement): Promise<void> {
@@ -78,13 +81,15 @@ function importForm(id: string): HTMLElement {
 function exportForm(id: string): HTMLElement {
   const style = h("select", { "aria-label": "Style" }, h("option", { value: "standard" }, "TRL standard"), h("option", { value: "conversational" }, "TRL conversational"));
   const aggregate = h("select", { "aria-label": "Aggregation" }, h("option", { value: "majority" }, "majority"), h("option", { value: "bradleyTerry" }, "Bradley–Terry"));
+  const weighting = h("select", { "aria-label": "Weighting" }, h("option", { value: "none" }, "annotators count equally"),
+    h("option", { value: "quality" }, "weighted by quality"));
   const min = h("input", { type: "number", min: "0", max: "1", step: "0.05", value: "0", "aria-label": "Minimum agreement" });
   const out = h("div", { role: "status" });
-  const form = h("form", { class: "card" }, h("h2", {}, "Export"), style, aggregate, h("label", {}, "min agreement ", min),
+  const form = h("form", { class: "card" }, h("h2", {}, "Export"), style, aggregate, weighting, h("label", {}, "min agreement ", min),
     h("button", { type: "submit" }, "Download JSONL"), out);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const url = `/api/campaigns/${encodeURIComponent(id)}/export?style=${style.value}&aggregate=${aggregate.value}&minAgreement=${min.value}`;
+    const url = `/api/campaigns/${encodeURIComponent(id)}/export?style=${style.value}&aggregate=${aggregate.value}&minAgreement=${min.value}&weighting=${weighting.value}`;
     const response = await fetch(url, { headers: { Authorization: `Bearer ${getToken()}` } });
     if (!response.ok) {
       out.replaceChildren(errorBox(`Export failed: HTTP ${response.status}`));
