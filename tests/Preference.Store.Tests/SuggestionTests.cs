@@ -1,3 +1,4 @@
+using Preference.Core.Api;
 using Preference.Core.Domain;
 using Preference.Core.Rankings;
 
@@ -18,7 +19,7 @@ public class SuggestionTests
         {
             Assert.Null(offer.Suggestion); // the judge never sees its own suggestion
             var submission = TestStore.RankAsShown(offer);
-            judged[offer.TaskId] = submission.Ranking;
+            judged[offer.TaskId] = InTexts(submission.Ranking, offer);
             await queue.SubmitAsync(judge, submission);
         }
 
@@ -30,7 +31,8 @@ public class SuggestionTests
             if (offer.Suggestion is { } suggestion)
             {
                 shown++;
-                Assert.Equal(judged[offer.TaskId], suggestion.Ranking, RankingComparer);
+                // In alice's own response ids (the judge's are another offer's), so compared by the texts they name.
+                Assert.Equal(judged[offer.TaskId], InTexts(suggestion.Ranking, offer), RankingComparer);
                 Assert.Equal((judge.Id, "keyword judge"), (suggestion.JudgeId, suggestion.JudgeName));
                 Assert.Equal(SuggestionState.Shown, offerRecord?.Suggestion ?? SuggestionState.Shown);
             }
@@ -46,4 +48,10 @@ public class SuggestionTests
 
     private static readonly IEqualityComparer<Ranking> RankingComparer = EqualityComparer<Ranking>.Create(
         (a, b) => a!.Tiers.Select(t => string.Join(",", t)).SequenceEqual(b!.Tiers.Select(t => string.Join(",", t))));
+
+    static Ranking InTexts(Ranking ranking, TaskOffer offer)
+    {
+        var text = offer.Completions.ToDictionary(c => c.Id, c => c.Text!);
+        return new Ranking(ranking.Tiers.Select(tier => (IReadOnlyList<string>)tier.Select(id => text[id]).ToList()).ToList());
+    }
 }

@@ -4,7 +4,9 @@ using Preference.Cli.Pipeline;
 using Preference.Cli.Rewards;
 using Preference.Cli.Serving;
 using Preference.Training.Dpo;
+using Preference.Training.Grpo;
 using Preference.Training.Ppo;
+using Preference.Training.Rewards;
 
 namespace Preference.Cli.Commands;
 
@@ -40,8 +42,8 @@ public static class QuickstartCommand
             if (!File.Exists(configFile)) throw new CliException($"--config: '{configFile}' does not exist");
             var overrides = parse.GetValue(set) ?? [];
             foreach (var o in overrides)
-                if (!o.StartsWith("quickstart.", StringComparison.Ordinal) && !o.StartsWith("ppo.", StringComparison.Ordinal) && !o.StartsWith("dpo.", StringComparison.Ordinal))
-                    throw new CliException($"--set: '{o}' must start with quickstart., ppo. or dpo.");
+                if (!new[] { "quickstart.", "ppo.", "dpo.", "grpo." }.Any(section => o.StartsWith(section, StringComparison.Ordinal)))
+                    throw new CliException($"--set: '{o}' must start with quickstart., ppo., dpo. or grpo.");
             if (parse.GetValue(stopAfter) is < 1) throw new CliException("--stop-after-ppo-step: must be at least 1");
             var settings = StageConfigFile.Load<QuickstartSettings>(configFile, "quickstart", overrides);
             if (!File.Exists(settings.Judge)) throw new CliException($"{configFile}: quickstart.judge: '{settings.Judge}' does not exist");
@@ -51,13 +53,16 @@ public static class QuickstartCommand
             var dpo = settings.Algorithm == QuickstartAlgorithm.Dpo
                 ? StageConfigFile.Load<DpoConfig>(configFile, "dpo", [.. overrides, "dpo.train_file=export/pairs.jsonl"])
                 : null;
+            var grpo = settings.Algorithm == QuickstartAlgorithm.Grpo
+                ? ResolveGrpo(StageConfigFile.Load<GrpoConfig>(configFile, "grpo", ["grpo.prompts=[\"(quickstart.prompts)\"]", .. overrides]), settings, parse.GetValue(runDir)!.FullName)
+                : null;
             var run = Directory.CreateDirectory(parse.GetValue(runDir)!.FullName).FullName;
 
             await using var server = await InProcessServer.StartAsync(Path.Combine(run, "server"), parse.GetValue(urls)!, cancellationToken);
             Console.WriteLine($"dashboard: {server.Address}  (admin token: {server.AdminToken})");
             var context = new PipelineContext
             {
-                RunDirectory = run, Settings = settings, Ppo = ppo, Dpo = dpo, Device = device, Server = server, Log = Console.Out,
+                RunDirectory = run, Settings = settings, Ppo = ppo, Dpo = dpo, Grpo = grpo, Device = device, Server = server, Log = Console.Out,
                 Human = parse.GetValue(human), StopAfterPpoStep = parse.GetValue(stopAfter),
             };
             RunManifest.Write(context, configFile, overrides, parse.GetValue(RuntimeOptions.Threads));
@@ -78,13 +83,24 @@ public static class QuickstartCommand
     }
 
     /// <summary>Reward-model paths in ppo.rewards are relative to the run directory (reward/final is the one this run trains).</summary>
-    static PpoConfig ResolvePpo(PpoConfig ppo, string run)
+    static PpoConfig ResolvePpo(PpoConfig ppo, string run) => ppo with { Rewards = ResolveRewards(ppo.Rewards, run, "ppo.rewards") };
+
+    /// <summary>GRPO trains on the campaign's prompts (the placeholder) unless the grpo: section names its own.</summary>
+    static GrpoConfig ResolveGrpo(GrpoConfig grpo, QuickstartSettings settings, string run)
     {
-        var rewards = ppo.Rewards.Select(r => r.Kind == "reward_model" && r.Path is { } p && !Path.IsPathRooted(p)
+        var prompts = grpo.PromptsFile is { } file ? PromptLists.Read(file, "grpo.prompts_file").ToList()
+            : grpo.Prompts is ["(quickstart.prompts)"] ? settings.Prompts
+            : grpo.Prompts;
+        return grpo with { Prompts = prompts, PromptsFile = null, Rewards = ResolveRewards(grpo.Rewards, run, "grpo.rewards") };
+    }
+
+    static List<RewardSpec> ResolveRewards(IReadOnlyList<RewardSpec> specs, string run, string key)
+    {
+        var rewards = specs.Select(r => r.Kind == "reward_model" && r.Path is { } p && !Path.IsPathRooted(p)
             ? r with { Path = Path.GetFullPath(Path.Combine(run, p)) }
             : r).ToList();
         if (!rewards.Any(r => r.Kind == "reward_model"))
-            throw new CliException("ppo.rewards: the quickstart optimises the reward model it trains; list one with kind reward_model and path reward/final");
-        return ppo with { Rewards = rewards };
+            throw new CliException($"{key}: the quickstart optimises the reward model it trains; list one with kind reward_model and path reward/final");
+        return rewards;
     }
 }

@@ -1,4 +1,5 @@
 using Preference.Training.Dpo;
+using Preference.Training.Grpo;
 using Preference.Training.Ppo;
 using TorchSharp;
 
@@ -13,6 +14,8 @@ public sealed class PipelineContext
     public required PpoConfig Ppo { get; init; }
     /// <summary>The dpo: section with train_file set to the exported pairs; null unless quickstart.algorithm is dpo.</summary>
     public DpoConfig? Dpo { get; init; }
+    /// <summary>The grpo: section with the campaign's prompts and reward paths resolved; null unless quickstart.algorithm is grpo.</summary>
+    public GrpoConfig? Grpo { get; init; }
     public required torch.Device Device { get; init; }
     public required InProcessServer Server { get; init; }
     public required TextWriter Log { get; init; }
@@ -30,12 +33,15 @@ public sealed class PipelineContext
     public string RewardModelDirectory => Path.Combine(RewardDirectory, "final");
     public string PpoDirectory => Path.Combine(RunDirectory, "ppo");
     public string DpoDirectory => Path.Combine(RunDirectory, "dpo");
+    public string GrpoDirectory => Path.Combine(RunDirectory, "grpo");
 
-    /// <summary>The trained policy the evaluation compares with SFT: PPO's or DPO's export (merged, if DPO used LoRA).</summary>
+    /// <summary>The trained policy the evaluation compares with SFT: PPO's, DPO's or GRPO's export (merged, if LoRA was used).</summary>
     public string PolicyDirectory => Settings.Algorithm switch
     {
         QuickstartAlgorithm.Dpo when Dpo?.Lora is not null => Path.Combine(DpoDirectory, "final", "merged"),
         QuickstartAlgorithm.Dpo => Path.Combine(DpoDirectory, "final"),
+        QuickstartAlgorithm.Grpo when Grpo?.Lora is not null && Grpo.MergeAdapters => Path.Combine(GrpoDirectory, "final", "merged"),
+        QuickstartAlgorithm.Grpo => Path.Combine(GrpoDirectory, "final"),
         _ => Path.Combine(PpoDirectory, "final"),
     };
     public string WinRateFile => Path.Combine(RunDirectory, "eval", "winrate.json");

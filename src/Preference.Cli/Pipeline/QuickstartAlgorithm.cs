@@ -8,4 +8,7 @@ public enum QuickstartAlgorithm
 
     /// <summary>Direct preference optimisation on the exported pairs; no reward model.</summary>
     Dpo,
+
+    /// <summary>Train a reward model on the exported pairs, then GRPO (critic-free, group advantages) against it.</summary>
+    Grpo,
 }

@@ -13,8 +13,8 @@ public sealed class QuickstartPipeline(PipelineContext context)
 
     /// <summary>
     /// The stages for an algorithm: the data half (generate, campaign, rank, export) is shared; then ppo trains a
-    /// reward model and runs PPO against it, dpo trains on the exported pairs directly; eval and report read
-    /// whichever policy was trained. (An online method such as GRPO slots in here as one more case.)
+    /// reward model and runs PPO against it, grpo trains the same reward model and runs GRPO against it, dpo trains
+    /// on the exported pairs directly; eval and report read whichever policy was trained.
     /// </summary>
     public static IReadOnlyList<IPipelineStage> StagesFor(QuickstartAlgorithm algorithm) =>
     [
@@ -22,14 +22,20 @@ public sealed class QuickstartPipeline(PipelineContext context)
         .. algorithm switch
         {
             QuickstartAlgorithm.Dpo => (IPipelineStage[])[new DpoStage()],
+            QuickstartAlgorithm.Grpo => [new RewardStage(), new GrpoStage()],
             _ => [new RewardStage(), new PpoStage()],
         },
         new EvalStage(), new ReportStage(),
     ];
 
     /// <summary>The algorithm a run used, from its ledger's stage names (runs made before dpo existed are ppo).</summary>
-    public static QuickstartAlgorithm AlgorithmOf(IEnumerable<string> stageNames) =>
-        stageNames.Contains(DpoStage.StageName) ? QuickstartAlgorithm.Dpo : QuickstartAlgorithm.Ppo;
+    public static QuickstartAlgorithm AlgorithmOf(IEnumerable<string> stageNames)
+    {
+        var names = stageNames.ToHashSet();
+        return names.Contains(DpoStage.StageName) ? QuickstartAlgorithm.Dpo
+            : names.Contains(GrpoStage.StageName) ? QuickstartAlgorithm.Grpo
+            : QuickstartAlgorithm.Ppo;
+    }
 
     /// <returns>True when every stage finished; false when one stopped early on purpose (resume by running again).</returns>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)

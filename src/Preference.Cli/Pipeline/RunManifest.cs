@@ -12,7 +12,7 @@ public static class RunManifest
     {
         File.WriteAllText(Path.Combine(c.RunDirectory, "config.json"), JsonSerializer.Serialize(new
         {
-            config_file = configFile, overrides, quickstart = c.Settings, ppo = c.Ppo, dpo = c.Dpo, human = c.Human,
+            config_file = configFile, overrides, quickstart = c.Settings, ppo = c.Ppo, dpo = c.Dpo, grpo = c.Grpo, human = c.Human,
         }, Json));
         File.WriteAllText(Path.Combine(c.RunDirectory, "environment.json"), JsonSerializer.Serialize(new
         {
@@ -20,7 +20,7 @@ public static class RunManifest
             threads = threads ?? Environment.ProcessorCount,
             git_commit = Preference.Training.Common.RunDirectory.SourceCommit,
             algorithm = c.Settings.Algorithm.ToString().ToLowerInvariant(),
-            seeds = new { generation = c.Settings.Seed, reward = c.Settings.Reward.Seed, ppo = c.Ppo.Seed, dpo = c.Dpo?.Seed },
+            seeds = new { generation = c.Settings.Seed, reward = c.Settings.Reward.Seed, ppo = c.Ppo.Seed, dpo = c.Dpo?.Seed, grpo = c.Grpo?.Seed },
             dotnet = RuntimeInformation.FrameworkDescription,
             os = RuntimeInformation.OSDescription,
             machine = Environment.MachineName,

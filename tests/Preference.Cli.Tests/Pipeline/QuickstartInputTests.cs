@@ -27,7 +27,7 @@ public sealed class QuickstartInputTests : IDisposable
     {
         var result = await _quickstart.RunAsync("--set", "rm.epochs=3");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--set: 'rm.epochs=3' must start with quickstart., ppo. or dpo.", result.Stderr);
+        Assert.Contains("--set: 'rm.epochs=3' must start with quickstart., ppo., dpo. or grpo.", result.Stderr);
     }
 
     [Fact]

@@ -82,6 +82,22 @@ public sealed class TinyQuickstart : IDisposable
               eval_steps: 4
               save_steps: 2
               seed: 42
+            grpo:
+              max_steps: 3
+              per_device_train_batch_size: 8
+              num_generations: 4
+              max_completion_length: 32
+              stop_token_id: 1
+              beta: 0.1
+              save_steps: 2
+              sample_steps: 0
+              optimizer:
+                learning_rate: 1.0e-3
+                schedule: constant
+              rewards:
+                - kind: reward_model
+                  name: learned
+                  path: reward/final
             """);
     }
 

@@ -25,7 +25,7 @@ public class SuggestionApiTests
 
         while (await judge.NextAsync(campaign) is { } task)
         {
-            var ids = task.ShownIds().Order(StringComparer.Ordinal).ToArray();
+            var ids = IdsInTextOrder(task);
             (await judge.SubmitAsync(campaign, task.GetProperty("taskId").GetString()!, [[ids[0]], [ids[1]]])).EnsureSuccessStatusCode();
         }
 
@@ -45,7 +45,7 @@ public class SuggestionApiTests
             else
             {
                 // ...and without one ranks the other way round from the judge.
-                var ids = task.ShownIds().Order(StringComparer.Ordinal).ToArray();
+                var ids = IdsInTextOrder(task);
                 (await alice.SubmitAsync(campaign, taskId, [[ids[1]], [ids[0]]])).EnsureSuccessStatusCode();
             }
         }
@@ -91,4 +91,10 @@ public class SuggestionApiTests
         var bad = await admin.GetAsync($"/api/campaigns/{campaign}/agreement/series?buckets=0");
         Assert.True((await bad.ProblemAsync()).GetProperty("errors").TryGetProperty("buckets", out _));
     }
+
+    // Each annotator sees its own ids for the same responses, so "the same order" is an order of texts.
+    static string[] IdsInTextOrder(JsonElement task) =>
+        task.GetProperty("completions").EnumerateArray()
+            .OrderBy(c => c.GetProperty("text").GetString(), StringComparer.Ordinal)
+            .Select(c => c.GetProperty("id").GetString()!).ToArray();
 }

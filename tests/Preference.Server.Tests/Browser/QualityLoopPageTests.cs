@@ -74,8 +74,11 @@ public class QualityLoopPageTests(ChromiumFixture chromium) : IClassFixture<Chro
         await page.Keyboard.PressAsync("Enter");
         await Expects.VisibleAsync(page.GetByText("All done"));
 
-        var stored = (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/annotations"))!.Single(a => a.GetProperty("annotatorId").GetString() == "alice");
-        Assert.Equal(byText["Lyon"], stored.GetProperty("ranking")[0][0].GetString());
+        // Stored rankings are in the store's ids (each annotator saw its own): accepting the suggestion stored the judge's ranking.
+        var annotations = (await admin.GetFromJsonAsync<JsonElement[]>($"/api/campaigns/{campaign}/annotations"))!;
+        var stored = annotations.Single(a => a.GetProperty("annotatorId").GetString() == "alice");
+        var judged = annotations.Single(a => a.GetProperty("annotatorId").GetString() == "keyword-judge");
+        Assert.Equal(judged.GetProperty("ranking").GetRawText(), stored.GetProperty("ranking").GetRawText());
     }
 
     [Fact]

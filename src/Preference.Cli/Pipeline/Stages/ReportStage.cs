@@ -37,7 +37,16 @@ public sealed class ReportStage : IPipelineStage
         var winRate = File.Exists(winRateFile) ? JsonSerializer.Deserialize<WinRateReport>(File.ReadAllText(winRateFile)) : null;
         string dpoMetrics = Path.Combine(runDirectory, "dpo", "metrics.jsonl");
         bool dpo = File.Exists(dpoMetrics);
-        string policyName = dpo ? "DPO policy" : "PPO policy";
+        string grpoMetrics = Path.Combine(runDirectory, "grpo", "metrics.jsonl");
+        bool grpo = !dpo && File.Exists(grpoMetrics);
+        if (grpo)
+        {
+            // GRPO logs TRL's names: the mean reward-model score of each step's completions and the per-token KL.
+            rewards = MetricsSeries.Read(grpoMetrics, "reward");
+            kl = MetricsSeries.Read(grpoMetrics, "kl");
+        }
+        string method = dpo ? "DPO" : grpo ? "GRPO" : "PPO";
+        string policyName = $"{method} policy";
         var summaryFile = Path.Combine(runDirectory, "reward", "summary.json");
         var reward = File.Exists(summaryFile) ? JsonSerializer.Deserialize<RewardSummary>(File.ReadAllText(summaryFile)) : null;
 
@@ -50,7 +59,7 @@ public sealed class ReportStage : IPipelineStage
             .Append("The bundled stories260K policy wrote candidates, a rule judge ranked them through the annotation API, ")
             .Append(dpo
                 ? "and DPO optimised the policy directly on the exported pairs (no reward model); "
-                : "a reward model learned from the exported pairs, and PPO optimised the policy against that reward model only; ")
+                : $"a reward model learned from the exported pairs, and {method} optimised the policy against that reward model only; ")
             .Append("the rule judge then compared the new policy with the unchanged SFT policy on held-out prompts.</p>");
 
         html.Append("<h2>Summary</h2><table>");
@@ -58,8 +67,8 @@ public sealed class ReportStage : IPipelineStage
         if (reward is not null)
             Row("Reward model", $"validation accuracy {reward.ValidationAccuracy:P1} (best of {reward.Steps} steps, {reward.TrainPairs} training pairs)");
         if (rewards.Count > 0)
-            Row("PPO reward (reward model score)", $"{rewards[0].Value:0.000} at step {rewards[0].Step} → {rewards[^1].Value:0.000} at step {rewards[^1].Step}");
-        if (kl.Count > 0) Row("PPO KL to SFT (last step)", $"{kl[^1].Value:0.000} nats");
+            Row($"{method} reward (reward model score)", $"{rewards[0].Value:0.000} at step {rewards[0].Step} → {rewards[^1].Value:0.000} at step {rewards[^1].Step}");
+        if (kl.Count > 0) Row($"{method} KL to SFT (last step)", $"{kl[^1].Value:0.000} {(grpo ? "nats per token" : "nats")}");
         var dpoLoss = MetricsSeries.Read(dpoMetrics, "train/loss");
         var dpoMargins = MetricsSeries.Read(dpoMetrics, "train/rewards/margins");
         var dpoAccuracy = MetricsSeries.Read(dpoMetrics, "eval/rewards/accuracies");
@@ -80,8 +89,8 @@ public sealed class ReportStage : IPipelineStage
         }
         else
         {
-            html.Append("<figure>").Append(SvgLineChart.Render("PPO reward (reward-model score)", "score", rewards)).Append("</figure>");
-            html.Append("<figure>").Append(SvgLineChart.Render("PPO KL to the SFT policy", "nats", kl, "#dc2626")).Append("</figure>");
+            html.Append("<figure>").Append(SvgLineChart.Render($"{method} reward (reward-model score)", "score", rewards)).Append("</figure>");
+            html.Append("<figure>").Append(SvgLineChart.Render($"{method} KL to the SFT policy", "nats", kl, "#dc2626")).Append("</figure>");
             html.Append("<figure>").Append(SvgLineChart.Render("Reward model validation accuracy", "accuracy", rmAccuracy, "#9333ea")).Append("</figure>");
         }
         if (winRate is not null)
