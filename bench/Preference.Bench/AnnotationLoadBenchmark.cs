@@ -113,7 +113,7 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         Console.WriteLine("| what | size | threads | number | unit |");
         Console.WriteLine("|---|---|---|---|---|");
         string size = $"{tasks} tasks, k=4, overlap {overlap}, gold rate {goldRate:0.##}";
-        Row("import (JSONL upload, one transaction)", $"{tasks} tasks", 1, tasks / importSeconds, "tasks/s");
+        Row("import (JSONL upload, chunked transactions)", $"{tasks} tasks", 1, tasks / importSeconds, "tasks/s");
         Row("submissions acknowledged", size, annotators, acknowledged.Count / elapsed, "submissions/s");
         Row("fetch+submit cycles", size, annotators, submits.Length / elapsed, "cycles/s");
         Row("server CPU per fetch+submit cycle", size, annotators, cpuMsPerCycle, "ms");
