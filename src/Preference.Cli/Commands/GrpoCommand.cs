@@ -28,9 +28,10 @@ public static class GrpoCommand
         {
             var device = RuntimeOptions.Apply(parse);
             var settings = StageConfigFile.Load<GrpoConfig>(parse.GetValue(config)?.FullName, "grpo", parse.GetValue(set) ?? []);
-            var prompts = settings.PromptsFile is { } file ? PromptLists.Read(file, "grpo.prompts_file") : settings.Prompts;
-            var references = settings.PromptsFile is { } withReferences ? PromptLists.ReadReferences(withReferences, "grpo.prompts_file") : null;
-            var fields = settings.PromptsFile is { } withFields ? PromptLists.ReadFields(withFields, "grpo.prompts_file") : null;
+            var fromFile = settings.PromptsFile is { } file ? PromptLists.ReadWithExtras(file, "grpo.prompts_file") : null;
+            var prompts = fromFile?.Prompts ?? settings.Prompts;
+            var references = fromFile?.References;
+            var fields = fromFile?.Fields;
             var run = new RunDirectory(parse.GetValue(output)!.FullName);
             bool resuming = parse.GetValue(resume);
             if (!resuming && run.Checkpoints().Latest() is not null)

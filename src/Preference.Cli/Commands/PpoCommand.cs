@@ -30,8 +30,9 @@ public static class PpoCommand
         {
             var device = RuntimeOptions.Apply(parse);
             var settings = StageConfigFile.Load<PpoConfig>(parse.GetValue(config)?.FullName, "ppo", parse.GetValue(set) ?? []);
-            var prompts = settings.PromptsFile is { } file ? PromptLists.Read(file, "ppo.prompts_file") : settings.Prompts;
-            var references = settings.PromptsFile is { } withReferences ? PromptLists.ReadReferences(withReferences, "ppo.prompts_file") : null;
+            var fromFile = settings.PromptsFile is { } file ? PromptLists.ReadWithExtras(file, "ppo.prompts_file") : null;
+            var prompts = fromFile?.Prompts ?? settings.Prompts;
+            var references = fromFile?.References;
             var run = new RunDirectory(parse.GetValue(output)!.FullName);
             bool resuming = parse.GetValue(resume);
             if (!resuming && run.Checkpoints().Latest() is not null)

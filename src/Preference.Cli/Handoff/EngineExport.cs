@@ -40,9 +40,8 @@ public static class EngineExport
     {
         if (promptsFile is not null)
         {
-            var texts = PromptLists.Read(promptsFile, option);
-            var references = promptsFile.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? PromptLists.ReadReferences(promptsFile, option) : null;
-            return texts.Select((t, i) => EnginePrompt.FromText(t, references?.GetValueOrDefault(t), i)).ToList();
+            var file = PromptLists.ReadWithExtras(promptsFile, option);
+            return file.Prompts.Select((t, i) => EnginePrompt.FromText(t, file.References?.GetValueOrDefault(t), i)).ToList();
         }
         if (pairs is null) throw new Serving.CliException($"{option}: required when there are no pairs to take prompts from");
         return await EnginePrompt.DistinctAsync(pairs(), cancellationToken);

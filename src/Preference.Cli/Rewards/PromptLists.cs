@@ -10,46 +10,23 @@ namespace Preference.Cli.Rewards;
 /// </summary>
 public static class PromptLists
 {
-    public static IReadOnlyList<string> Read(string path, string option)
-    {
-        try
-        {
-            return path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-                ? ReadYaml(path)
-                : PromptFile.Read(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or YamlDotNet.Core.YamlException)
-        {
-            throw new CliException($"{option}: {e.Message}");
-        }
-    }
+    public static IReadOnlyList<string> Read(string path, string option) => ReadWithExtras(path, option).Prompts;
 
     /// <summary>
-    /// The reference answers a .jsonl prompts file gives (for reference-guided reward models); null when it gives none,
-    /// so a run without references fingerprints as before.
+    /// The prompts of a file and, for a .jsonl one, each prompt's reference answer (for reference-guided reward models)
+    /// and other fields (for the reward sources), read in one pass. References and fields are null when the file gives
+    /// none, so a run without them fingerprints as before.
     /// </summary>
-    public static IReadOnlyDictionary<string, string>? ReadReferences(string path, string option)
+    public static PromptListWithExtras ReadWithExtras(string path, string option)
     {
         try
         {
-            var references = PromptFile.ReadReferences(path);
-            return references.Count > 0 ? references : null;
+            if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                return new PromptListWithExtras(ReadYaml(path), null, null);
+            var file = PromptFile.ReadAll(path);
+            return new PromptListWithExtras(file.Prompts, file.References.Count > 0 ? file.References : null, file.Fields.Count > 0 ? file.Fields : null);
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
-        {
-            throw new CliException($"{option}: {e.Message}");
-        }
-    }
-
-    /// <summary>The other fields of a .jsonl prompts file's lines, per prompt (for the reward sources); null when it has none.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? ReadFields(string path, string option)
-    {
-        try
-        {
-            var fields = PromptFile.ReadFields(path);
-            return fields.Count > 0 ? fields : null;
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or YamlDotNet.Core.YamlException)
         {
             throw new CliException($"{option}: {e.Message}");
         }
@@ -70,3 +47,9 @@ public static class PromptLists
         return prompts.Count > 0 ? prompts : throw new InvalidDataException($"{path}: the prompts list is empty");
     }
 }
+
+/// <summary>Prompts with what a .jsonl prompts file adds for the reward sources; null where the file gives none.</summary>
+public sealed record PromptListWithExtras(
+    IReadOnlyList<string> Prompts,
+    IReadOnlyDictionary<string, string>? References,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? Fields);

@@ -8,69 +8,58 @@ namespace Preference.Training.Ppo;
 /// </summary>
 public static class PromptFile
 {
-    public static IReadOnlyList<string> Read(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);
-        var prompts = new List<string>();
-        int lineNumber = 0;
-        bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            prompts.Add(jsonl ? ReadJson(path, lineNumber, line).Prompt : line.Replace("\\n", "\n"));
-        }
-        if (prompts.Count == 0) throw new InvalidDataException($"{path}: no prompts in the file");
-        return prompts;
-    }
+    public static IReadOnlyList<string> Read(string path) => ReadAll(path).Prompts;
 
     /// <summary>
     /// Prompt → reference answer for the .jsonl lines that give a <c>reference</c> string; empty for .txt. The reference
     /// goes to the reward source beside the prompt (<see cref="Rewards.RewardInput.Reference"/>), never to the policy.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ReadReferences(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);
-        var references = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return references;
-        int lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var (prompt, reference, _) = ReadJson(path, lineNumber, line);
-            if (reference is null) continue;
-            // One reference per prompt text: the rollout finds it by the prompt, so two different ones would be ambiguous.
-            if (references.TryGetValue(prompt, out var earlier) && earlier != reference)
-                throw new InvalidDataException($"{path}: line {lineNumber}: reference: this prompt already has a different reference");
-            references[prompt] = reference;
-        }
-        return references;
-    }
+    public static IReadOnlyDictionary<string, string> ReadReferences(string path) => ReadAll(path).References;
 
     /// <summary>
     /// Prompt → the other fields of its .jsonl line (everything but <c>prompt</c> and <c>reference</c>: a test case, a
     /// task id, a difficulty), for the lines that have any; empty for .txt. Reward sources receive them beside the
     /// prompt (<see cref="Rewards.RewardInput.Fields"/>), as TRL passes a dataset's extra columns to its reward functions.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> ReadFields(string path)
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> ReadFields(string path) => ReadAll(path).Fields;
+
+    /// <summary>The prompts, references and extra fields of a prompts file, from one pass over it.</summary>
+    public static PromptFileContents ReadAll(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such prompts file", path);
+        var prompts = new List<string>();
+        var references = new Dictionary<string, string>(StringComparer.Ordinal);
         var fields = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(StringComparer.Ordinal);
-        if (!path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return fields;
         int lineNumber = 0;
+        bool jsonl = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var (prompt, _, extra) = ReadJson(path, lineNumber, line);
-            if (extra.Count == 0) continue;
-            // One set of fields per prompt text: the rollout finds them by the prompt, so two different ones would be ambiguous.
-            if (fields.TryGetValue(prompt, out var earlier) && !SameFields(earlier, extra))
-                throw new InvalidDataException($"{path}: line {lineNumber}: this prompt already has different extra fields");
-            fields[prompt] = extra;
+            if (!jsonl)
+            {
+                prompts.Add(line.Replace("\\n", "\n"));
+                continue;
+            }
+            var (prompt, reference, extra) = ReadJson(path, lineNumber, line);
+            prompts.Add(prompt);
+            // One reference and one set of fields per prompt text: the rollout finds them by the prompt, so two
+            // different ones would be ambiguous.
+            if (reference is not null)
+            {
+                if (references.TryGetValue(prompt, out var earlier) && earlier != reference)
+                    throw new InvalidDataException($"{path}: line {lineNumber}: reference: this prompt already has a different reference");
+                references[prompt] = reference;
+            }
+            if (extra.Count > 0)
+            {
+                if (fields.TryGetValue(prompt, out var earlier) && !SameFields(earlier, extra))
+                    throw new InvalidDataException($"{path}: line {lineNumber}: this prompt already has different extra fields");
+                fields[prompt] = extra;
+            }
         }
-        return fields;
+        if (prompts.Count == 0) throw new InvalidDataException($"{path}: no prompts in the file");
+        return new PromptFileContents(prompts, references, fields);
     }
 
     static bool SameFields(IReadOnlyDictionary<string, JsonElement> a, IReadOnlyDictionary<string, JsonElement> b) =>
@@ -101,3 +90,9 @@ public static class PromptFile
         throw new InvalidDataException($"{path}: line {lineNumber}: needs a non-empty string field \"prompt\"");
     }
 }
+
+/// <summary>What a prompts file holds: its prompts in order, and per prompt the reference and extra fields its line gives.</summary>
+public sealed record PromptFileContents(
+    IReadOnlyList<string> Prompts,
+    IReadOnlyDictionary<string, string> References,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> Fields);
