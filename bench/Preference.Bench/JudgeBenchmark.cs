@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Preference.Core.Agreement;
-using Preference.Judges;
+using Preference.Core.Judging;
 using Preference.Judges.OpenAi;
 using Preference.Judges.Parsing;
 using Preference.Judges.PositionBias;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Preference.Core.Judging;
 using Preference.Judges.Tests.Fakes;
 
 namespace Preference.Judges.Tests;

@@ -1,3 +1,4 @@
+using Preference.Core.Judging;
 using Preference.Judges.PositionBias;
 using Preference.Judges.Running;
 using Preference.Judges.Tests.Fakes;

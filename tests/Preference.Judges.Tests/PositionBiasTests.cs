@@ -1,3 +1,4 @@
+using Preference.Core.Judging;
 using Preference.Core.Rankings;
 using Preference.Judges.PositionBias;
 using Preference.Judges.Rules;

@@ -1,3 +1,4 @@
+using Preference.Core.Judging;
 using Preference.Judges.Prompts;
 using Preference.Judges.Resilience;
 

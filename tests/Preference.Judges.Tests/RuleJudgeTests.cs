@@ -1,3 +1,4 @@
+using Preference.Core.Judging;
 using Preference.Judges.RewardModel;
 using Preference.Judges.Rules;
 

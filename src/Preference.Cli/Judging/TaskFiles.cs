@@ -1,5 +1,5 @@
 using Preference.Cli.Serving;
-using Preference.Judges;
+using Preference.Core.Judging;
 using Preference.Judges.Configuration;
 
 namespace Preference.Cli.Judging;

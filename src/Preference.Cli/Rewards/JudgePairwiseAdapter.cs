@@ -1,4 +1,4 @@
-using Preference.Judges;
+using Preference.Core.Judging;
 using Preference.Training.Rewards;
 
 namespace Preference.Cli.Rewards;

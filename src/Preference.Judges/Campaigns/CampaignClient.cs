@@ -1,5 +1,6 @@
 using System.Net;
 using Preference.Core.Api;
+using Preference.Core.Judging;
 using Preference.Core.Rankings;
 
 namespace Preference.Judges.Campaigns;

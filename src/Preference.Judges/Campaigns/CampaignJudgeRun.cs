@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Preference.Core.Judging;
 using Preference.Judges.Running;
 
 namespace Preference.Judges.Campaigns;

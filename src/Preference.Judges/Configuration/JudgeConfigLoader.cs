@@ -1,3 +1,4 @@
+using Preference.Core.Judging;
 using Preference.Judges.OpenAi;
 using Preference.Judges.PositionBias;
 using Preference.Judges.Resilience;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Preference.Core.Judging;
 using Preference.Core.Rankings;
 using Preference.Judges.Parsing;
 using Preference.Judges.Prompts;

@@ -1,3 +1,5 @@
+using Preference.Core.Judging;
+
 namespace Preference.Judges.PositionBias;
 
 /// <summary>

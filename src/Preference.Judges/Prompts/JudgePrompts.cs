@@ -1,4 +1,5 @@
 using System.Text;
+using Preference.Core.Judging;
 
 namespace Preference.Judges.Prompts;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Preference.Core.Judging;
 using Preference.Judges.Rules;
 
 namespace Preference.Judges.RewardModel;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Preference.Core.Judging;
 
 namespace Preference.Judges.Rules;
 

@@ -1,3 +1,5 @@
+using Preference.Core.Judging;
+
 namespace Preference.Judges.Rules;
 
 /// <summary>Which length a <see cref="LengthJudge"/> rewards.</summary>

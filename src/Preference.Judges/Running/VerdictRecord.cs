@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Preference.Core.Domain;
+using Preference.Core.Judging;
 using Preference.Core.Rankings;
 
 namespace Preference.Judges.Running;

@@ -1,3 +1,5 @@
+using Preference.Core.Judging;
+
 namespace Preference.Judges.Tests.Fakes;
 
 internal static class Tasks

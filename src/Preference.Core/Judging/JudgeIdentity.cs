@@ -1,4 +1,4 @@
-namespace Preference.Judges;
+namespace Preference.Core.Judging;
 
 /// <summary>
 /// Who made a verdict, recorded with every annotation a judge writes so that a judgement can be traced to the exact

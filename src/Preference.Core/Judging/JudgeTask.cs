@@ -1,4 +1,4 @@
-namespace Preference.Judges;
+namespace Preference.Core.Judging;
 
 /// <summary>What a judge sees: exactly what an annotator sees for one task.</summary>
 /// <param name="Reference">An optional reference answer the judge may compare against.</param>

@@ -1,6 +1,6 @@
 using Preference.Core.Rankings;
 
-namespace Preference.Judges;
+namespace Preference.Core.Judging;
 
 /// <summary>
 /// A judge's answer for one task: a ranking of the response ids (ties allowed) with its rationale, or an explicit

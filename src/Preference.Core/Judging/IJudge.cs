@@ -1,4 +1,4 @@
-namespace Preference.Judges;
+namespace Preference.Core.Judging;
 
 /// <summary>
 /// Anything that ranks responses like an annotator: an LLM, a rule, a reward model. Implementations never throw for a
