@@ -48,7 +48,7 @@ public static class EvalCommand
             if (parse.GetValue(samplesPerPrompt) < 1) throw new CliException("--samples-per-prompt: must be at least 1");
             var promptList = PromptLists.Read(parse.GetValue(prompts)!, "--prompts");
             var judgeConfig = await JudgeConfigs.LoadAsync(parse.GetValue(judge)!, cancellationToken);
-            var pairwise = new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judgeConfig), judgeConfig.Parallelism);
+            var configuredJudge = JudgeConfigLoader.CreateJudge(judgeConfig);
 
             using var policyBundle = ModelBundle.Load(parse.GetValue(policy), device);
             using var baselineBundle = ModelBundle.Load(parse.GetValue(baseline), device);
@@ -56,7 +56,8 @@ public static class EvalCommand
             if (policyBundle.Model.Shape.VocabSize != baselineBundle.Model.Shape.VocabSize)
                 throw new CliException("--baseline: its vocabulary differs from the policy's; both must share a tokenizer");
 
-            var evaluation = new WinRateEvaluation(policyBundle.Model, baselineBundle.Model, referenceBundle.Model, policyBundle.Tokenizer, pairwise);
+            var evaluation = new WinRateEvaluation(policyBundle.Model, baselineBundle.Model, referenceBundle.Model, policyBundle.Tokenizer,
+                configuredJudge, judgeConfig.Parallelism);
             var report = await evaluation.RunAsync(promptList, new WinRateOptions
             {
                 MaxNewTokens = parse.GetValue(maxNewTokens),

@@ -1,4 +1,5 @@
 using Preference.Cli.Judging;
+using Preference.Core.Judging;
 using Preference.Judges.Configuration;
 using Preference.Models.Generation;
 using Preference.Training.Grpo;
@@ -28,18 +29,18 @@ public static class CliRewardSources
         })), device, cancellationToken);
 
     public static Task<WeightedReward> BuildAsync(GrpoConfig config, TorchSharp.torch.Device device, CancellationToken cancellationToken) =>
-        BuildAsync(config.Rewards, (judge, name) => new GroupJudgeReward(judge, name), device, cancellationToken);
+        BuildAsync(config.Rewards, (judge, parallelism, name) => new GroupJudgeReward(judge, parallelism, name), device, cancellationToken);
 
     /// <summary>A judge compares each completion with the baseline's own; the baseline is made once, for the first judge.</summary>
-    public static Func<IPairwiseJudge, string, IRewardSource> AgainstBaseline(Func<ReferenceBaseline> baseline)
+    public static Func<IJudge, int, string, IRewardSource> AgainstBaseline(Func<ReferenceBaseline> baseline)
     {
         ReferenceBaseline? made = null;
-        return (judge, _) => new JudgeRewardSource(judge, (made ??= baseline()).CompleteAsync);
+        return (judge, parallelism, _) => new JudgeRewardSource(judge, parallelism, (made ??= baseline()).CompleteAsync);
     }
 
-    /// <param name="judgeReward">How a pairwise judge (and the spec's display name) becomes a reward in this algorithm.</param>
+    /// <param name="judgeReward">How a judge (with its config's parallelism and the spec's display name) becomes a reward in this algorithm.</param>
     /// <param name="modelBatchSize">Completions per reward-model forward pass.</param>
-    public static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<IPairwiseJudge, string, IRewardSource> judgeReward,
+    public static async Task<WeightedReward> BuildAsync(IReadOnlyList<RewardSpec> specs, Func<IJudge, int, string, IRewardSource> judgeReward,
         TorchSharp.torch.Device device, CancellationToken cancellationToken, int modelBatchSize = 32)
     {
         var judges = new Dictionary<string, JudgeConfig>();
@@ -49,7 +50,7 @@ public static class CliRewardSources
         return RewardSources.Build(specs, (spec, name) => spec.Kind switch
         {
             "reward_model" => new RewardModelSource(name, RewardModelLoader.Load(spec.Path!, device), modelBatchSize),
-            "judge" => judgeReward(new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism), name),
+            "judge" => judgeReward(JudgeConfigLoader.CreateJudge(judges[spec.Judge!]), judges[spec.Judge!].Parallelism, name),
             _ => throw new ArgumentException($"reward kind '{spec.Kind}' is unknown"),
         });
     }

@@ -1,4 +1,4 @@
-using Preference.Training.Rewards;
+using Preference.Core.Judging;
 
 namespace Preference.Training.Evaluation;
 

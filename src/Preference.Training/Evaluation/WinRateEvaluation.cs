@@ -1,7 +1,7 @@
+using Preference.Core.Judging;
 using Preference.Models;
 using Preference.Models.Generation;
 using Preference.Models.Tokenization;
-using Preference.Training.Rewards;
 
 namespace Preference.Training.Evaluation;
 
@@ -23,8 +23,9 @@ public sealed record WinRateOptions
 /// Held-out evaluation of a trained policy: policy and baseline complete the same prompts with the same seed, a judge
 /// compares each pair, and both sets of completions are measured against the reference (KL, perplexity).
 /// </summary>
+/// <param name="judgeParallelism">Comparisons judged at once (the judge config's <c>parallelism</c>).</param>
 public sealed class WinRateEvaluation(CausalLanguageModel policy, CausalLanguageModel baseline, CausalLanguageModel reference,
-    ModelTokenizer tokenizer, IPairwiseJudge judge)
+    ModelTokenizer tokenizer, IJudge judge, int judgeParallelism = 4)
 {
     public async Task<WinRateReport> RunAsync(IReadOnlyList<string> prompts, WinRateOptions options, CancellationToken cancellationToken = default)
     {
@@ -55,7 +56,7 @@ public sealed class WinRateEvaluation(CausalLanguageModel policy, CausalLanguage
             var policyTexts = policyOut.CompletionTokens(generation.EosTokenId).Select((c, i) => tokenizer.DecodeContinuation(encoded[i], c)).ToList();
             var baselineTexts = baselineOut.CompletionTokens(generation.EosTokenId).Select((c, i) => tokenizer.DecodeContinuation(encoded[i], c)).ToList();
             var comparisons = batch.Select((p, i) => new PairwiseComparison($"p{start + i}", p, policyTexts[i], baselineTexts[i])).ToList();
-            var judged = await judge.CompareAsync(comparisons, cancellationToken);
+            var judged = await judge.CompareAsync(comparisons, judgeParallelism, cancellationToken);
             outcomes.AddRange(judged);
             for (int i = 0; i < batch.Count && samples.Count < options.KeptSamples; i++)
                 samples.Add(new WinRateSample(batch[i], policyTexts[i], baselineTexts[i], judged[i].ToString().ToLowerInvariant()));
@@ -65,7 +66,7 @@ public sealed class WinRateEvaluation(CausalLanguageModel policy, CausalLanguage
         var (low, high) = rate.Interval95;
         return new WinRateReport
         {
-            Judge = judge.Name,
+            Judge = judge.Identity.Name,
             Prompts = prompts.Count,
             Comparisons = outcomes.Count,
             Wins = rate.Wins,

@@ -1,3 +1,5 @@
+using Preference.Core.Judging;
+
 namespace Preference.Training.Rewards;
 
 /// <summary>
@@ -6,10 +8,11 @@ namespace Preference.Training.Rewards;
 /// [−1, 1]; ties and failed verdicts count 0. The group's ranking is what the advantage needs, so no baseline policy is
 /// sampled. A prompt with a single completion in the batch has nothing to be ranked against and gets 0.
 /// </summary>
+/// <param name="parallelism">Comparisons judged at once (the judge config's <c>parallelism</c>).</param>
 /// <param name="name">Name in metrics (<c>rewards/NAME/mean</c>); default the judge's own.</param>
-public sealed class GroupJudgeReward(IPairwiseJudge judge, string? name = null) : IRewardSource
+public sealed class GroupJudgeReward(IJudge judge, int parallelism = 4, string? name = null) : IRewardSource
 {
-    public string Name { get; } = name ?? judge.Name;
+    public string Name { get; } = name ?? judge.Identity.Name;
 
     public async Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
     {
@@ -23,9 +26,7 @@ public sealed class GroupJudgeReward(IPairwiseJudge judge, string? name = null) 
         }
         var comparisons = pairs.Select((pair, k) =>
             new PairwiseComparison($"g{k}", batch[pair.First].Prompt, batch[pair.First].Completion, batch[pair.Second].Completion)).ToList();
-        var outcomes = comparisons.Count == 0 ? [] : await judge.CompareAsync(comparisons, cancellationToken);
-        if (outcomes.Count != comparisons.Count)
-            throw new InvalidOperationException($"judge '{judge.Name}' gave {outcomes.Count} verdicts for {comparisons.Count} comparisons");
+        var outcomes = await judge.CompareAsync(comparisons, parallelism, cancellationToken);
 
         var score = new double[batch.Count];
         var played = new int[batch.Count];

@@ -1,5 +1,5 @@
+using Preference.Core.Judging;
 using Preference.Training.Evaluation;
-using Preference.Training.Rewards;
 
 namespace Preference.Training.Tests.Evaluation;
 

@@ -10,21 +10,6 @@ namespace Preference.Training.Tests.Rewards;
 /// <summary>Rewards for group methods: a pairwise judge ranking each group round robin, and a remote HTTP reward.</summary>
 public sealed class GroupRewardTests
 {
-    /// <summary>A judge that prefers the longer completion (ties on equal length): a stand-in for a remote LLM judge.</summary>
-    sealed class LongerWins : IPairwiseJudge
-    {
-        public string Name => "longer";
-        public int Comparisons { get; private set; }
-
-        public Task<IReadOnlyList<PairwiseOutcome>> CompareAsync(IReadOnlyList<PairwiseComparison> comparisons, CancellationToken cancellationToken = default)
-        {
-            Comparisons += comparisons.Count;
-            return Task.FromResult<IReadOnlyList<PairwiseOutcome>>(comparisons.Select(c =>
-                c.Candidate.Length > c.Baseline.Length ? PairwiseOutcome.Win
-                : c.Candidate.Length < c.Baseline.Length ? PairwiseOutcome.Loss : PairwiseOutcome.Tie).ToList());
-        }
-    }
-
     [Fact]
     public async Task Round_robin_judge_scores_wins_minus_losses_within_each_prompt_group()
     {
@@ -41,7 +26,7 @@ public sealed class GroupRewardTests
         // Group A: "xxx" beats all 3 → 1; "x" loses all 3 → −1; each "xx" beats "x", loses to "xxx", ties the other → 0.
         // Group B: 1 comparison. C: nothing to compare with. 6 + 1 comparisons, never across prompts.
         Assert.Equal([1f, -1f, 0f, 0f, -1f, 1f, 0f], rewards);
-        Assert.Equal(7, judge.Comparisons);
+        Assert.Equal(7, judge.Tasks);
     }
 
     [Fact]

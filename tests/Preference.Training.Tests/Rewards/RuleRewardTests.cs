@@ -75,18 +75,8 @@ public sealed class RuleRewardTests
     public async Task Judge_reward_scores_wins_ties_and_losses_against_the_baseline()
     {
         var judge = new LongerWins();
-        var reward = new JudgeRewardSource(judge, (prompts, _) => Task.FromResult<IReadOnlyList<string>>(prompts.Select(_ => "mid").ToList()));
+        var reward = new JudgeRewardSource(judge, parallelism: 2, (prompts, _) => Task.FromResult<IReadOnlyList<string>>(prompts.Select(_ => "mid").ToList()));
         var scores = await reward.ScoreAsync([Input("longer"), Input("abc"), Input("x")]);
         Assert.Equal([1f, 0f, -1f], scores);
-    }
-
-    sealed class LongerWins : IPairwiseJudge
-    {
-        public string Name => "longer";
-
-        public Task<IReadOnlyList<PairwiseOutcome>> CompareAsync(IReadOnlyList<PairwiseComparison> comparisons, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<PairwiseOutcome>>(comparisons.Select(c =>
-                c.Candidate.Length > c.Baseline.Length ? PairwiseOutcome.Win
-                : c.Candidate.Length < c.Baseline.Length ? PairwiseOutcome.Loss : PairwiseOutcome.Tie).ToList());
     }
 }

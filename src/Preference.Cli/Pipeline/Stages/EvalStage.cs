@@ -25,10 +25,10 @@ public sealed class EvalStage : IPipelineStage
     {
         c.StageDirectory(Name);
         var judgeConfig = await JudgeConfigs.LoadAsync(new FileInfo(c.Settings.Judge), cancellationToken);
-        var pairwise = new JudgePairwiseAdapter(JudgeConfigLoader.CreateJudge(judgeConfig), judgeConfig.Parallelism);
+        var judge = JudgeConfigLoader.CreateJudge(judgeConfig);
         using var policy = ModelBundle.Load(c.PolicyDirectory, c.Device, cancellationToken: cancellationToken);
         using var sft = ModelBundle.Load(null, c.Device, cancellationToken: cancellationToken);
-        var evaluation = new WinRateEvaluation(policy.Model, sft.Model, sft.Model, policy.Tokenizer, pairwise);
+        var evaluation = new WinRateEvaluation(policy.Model, sft.Model, sft.Model, policy.Tokenizer, judge, judgeConfig.Parallelism);
         var report = await evaluation.RunAsync(c.Settings.HeldoutPrompts, new WinRateOptions
         {
             MaxNewTokens = c.Ppo.ResponseLength,
