@@ -1,4 +1,5 @@
 using Preference.Core.Judging;
+using Preference.Core.Rewards;
 using Preference.Judges.RewardModel;
 using Preference.Judges.Rules;
 
@@ -76,15 +77,17 @@ public class RuleJudgeTests
     }
 
     /// <summary>Stands in for the trained reward model, which lives in another project.</summary>
-    private sealed class TableScorer(Dictionary<string, float> scores) : IRewardScorer
+    private sealed class TableScorer(Dictionary<string, float> scores) : IRewardSource
     {
-        public string ModelName => "table-rm";
+        public string Name => "table-rm";
         public int Calls;
+        public IReadOnlyList<RewardInput> LastBatch = [];
 
-        public Task<IReadOnlyList<float>> ScoreAsync(IReadOnlyList<ScoringInput> batch, CancellationToken cancellationToken = default)
+        public Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default)
         {
             Calls++;
-            return Task.FromResult<IReadOnlyList<float>>(batch.Select(i => scores[i.Completion]).ToList());
+            LastBatch = batch;
+            return Task.FromResult(batch.Select(i => scores[i.Completion]).ToArray());
         }
     }
 
@@ -102,6 +105,18 @@ public class RuleJudgeTests
     }
 
     [Fact]
+    public async Task Reward_model_judge_scores_each_response_with_the_task_prompt_and_reference()
+    {
+        var scorer = new TableScorer(new() { ["4"] = 1f, ["5"] = 0f });
+        var task = new JudgeTask("t", "What is 2+2?", [new Candidate("a", "5"), new Candidate("b", "4")], Reference: "4");
+
+        var verdict = await new RewardModelJudge("rm", scorer).JudgeAsync(task);
+
+        Assert.Equal("b > a", Show(verdict));
+        Assert.Equal([new RewardInput("What is 2+2?", "5", Reference: "4"), new RewardInput("What is 2+2?", "4", Reference: "4")], scorer.LastBatch);
+    }
+
+    [Fact]
     public async Task Reward_model_judge_fails_the_task_when_scores_are_missing()
     {
         var judge = new RewardModelJudge("rm", new ShortScorer());
@@ -109,10 +124,10 @@ public class RuleJudgeTests
         Assert.Contains("1 scores for 3 responses", verdict.Failure);
     }
 
-    private sealed class ShortScorer : IRewardScorer
+    private sealed class ShortScorer : IRewardSource
     {
-        public string ModelName => "short";
-        public Task<IReadOnlyList<float>> ScoreAsync(IReadOnlyList<ScoringInput> batch, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<float>>([1f]);
+        public string Name => "short";
+        public Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default) =>
+            Task.FromResult<float[]>([1f]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Preference.Core.Rewards;
 using Preference.Training.Rewards;
 
 namespace Preference.Cli.RewardServing;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Preference.Core.Rewards;
 using Preference.Training.Rewards;
 
 namespace Preference.Cli.RewardServing;

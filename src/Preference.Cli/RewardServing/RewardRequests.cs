@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Preference.Training.Rewards;
+using Preference.Core.Rewards;
 
 namespace Preference.Cli.RewardServing;
 

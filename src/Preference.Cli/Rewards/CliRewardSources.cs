@@ -1,5 +1,6 @@
 using Preference.Cli.Judging;
 using Preference.Core.Judging;
+using Preference.Core.Rewards;
 using Preference.Judges.Configuration;
 using Preference.Models.Generation;
 using Preference.Training.Grpo;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Preference.Core.Rewards;
 using Preference.Training.Common;
 using Preference.Training.Ppo;
-using Preference.Training.Rewards;
 using static TorchSharp.torch;
 
 namespace Preference.Training.Grpo;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Preference.Core.Rewards;
 using Preference.Models.Heads;
 using Preference.Models.Lora;
 using Preference.Models.Loading;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Preference.Core.Rewards;
 
 namespace Preference.Training.Ppo;
 

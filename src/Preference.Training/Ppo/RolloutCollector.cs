@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Preference.Core.Rewards;
 using Preference.Models.Generation;
 using Preference.Training.Rewards;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Preference.Core.Rewards;
 using Preference.Models;
 using Preference.Models.Generation;
 using Preference.Models.Tokenization;

@@ -1,3 +1,5 @@
+using Preference.Core.Rewards;
+
 namespace Preference.Training.Rewards;
 
 /// <summary>A reward from a C# function of one completion: the plug-in point for any rule a user can write.</summary>

@@ -1,4 +1,5 @@
 using Preference.Core.Judging;
+using Preference.Core.Rewards;
 
 namespace Preference.Training.Rewards;
 

@@ -1,3 +1,5 @@
+using Preference.Core.Rewards;
+
 namespace Preference.Training.Rewards;
 
 /// <summary>

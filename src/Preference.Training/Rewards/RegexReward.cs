@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Preference.Core.Rewards;
 
 namespace Preference.Training.Rewards;
 

@@ -1,3 +1,5 @@
+using Preference.Core.Rewards;
+
 namespace Preference.Training.Rewards;
 
 /// <summary>Builds the weighted sum a config's <c>rewards</c> list describes.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Preference.Cli.RewardServing;
+using Preference.Core.Rewards;
 using Preference.Training.Reward.Modeling;
 using Preference.Training.Reward.Training;
 using Preference.Training.Rewards;

@@ -1,3 +1,4 @@
+using Preference.Core.Rewards;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
 using TorchSharp;

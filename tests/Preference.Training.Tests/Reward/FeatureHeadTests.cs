@@ -1,3 +1,4 @@
+using Preference.Core.Rewards;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Export;

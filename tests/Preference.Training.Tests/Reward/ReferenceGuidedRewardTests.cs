@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Preference.Core.Rewards;
 using Preference.Training.Reward.Baselines;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;

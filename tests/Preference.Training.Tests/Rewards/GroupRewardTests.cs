@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Preference.Core.Rewards;
 using Preference.Training.Ppo;
 using Preference.Training.Rewards;
 

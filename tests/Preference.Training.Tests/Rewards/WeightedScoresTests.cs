@@ -1,3 +1,4 @@
+using Preference.Core.Rewards;
 using Preference.Training.Rewards;
 
 namespace Preference.Training.Tests.Rewards;

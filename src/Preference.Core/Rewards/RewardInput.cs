@@ -1,4 +1,4 @@
-namespace Preference.Training.Rewards;
+namespace Preference.Core.Rewards;
 
 /// <summary>One completion to score, with what it was generated from and how it ended.</summary>
 /// <param name="EndedWithEos">Whether generation stopped on the stop token rather than the length limit.</param>
@@ -8,16 +8,3 @@ namespace Preference.Training.Rewards;
 /// dataset's extra columns to reward functions; null when it has none.</param>
 public sealed record RewardInput(string Prompt, string Completion, bool EndedWithEos = true, string? Reference = null,
     IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Fields = null);
-
-/// <summary>
-/// Anything that turns completions into one scalar reward each, higher is better: rules, a reward model, a judge
-/// comparing against a baseline. PPO adds the score at the last token of each completion.
-/// </summary>
-public interface IRewardSource
-{
-    /// <summary>Name used in metrics (<c>reward/NAME</c>) and logs.</summary>
-    string Name { get; }
-
-    /// <returns>One reward per input, in input order.</returns>
-    Task<float[]> ScoreAsync(IReadOnlyList<RewardInput> batch, CancellationToken cancellationToken = default);
-}
