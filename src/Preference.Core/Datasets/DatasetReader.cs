@@ -43,7 +43,8 @@ public static class DatasetReader
         }
     }
 
-    private static (JsonElement Element, string? Error) ParseJson(string text)
+    /// <summary>One JSONL line as a JSON value, or the error that names what is wrong with it.</summary>
+    internal static (JsonElement Element, string? Error) ParseJson(string text)
     {
         try
         {

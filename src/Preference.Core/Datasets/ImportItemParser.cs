@@ -48,6 +48,9 @@ public static class ImportItemParser
     {
         var chosen = Required(record, "chosen");
         var rejected = Required(record, "rejected");
+        // Each side is checked on its own first, so a malformed one is named rather than blamed on the other.
+        var chosenCompletion = ReadCompletion(chosen, "chosen");
+        var rejectedCompletion = ReadCompletion(rejected, "rejected");
         if (chosen.ValueKind != rejected.ValueKind)
             throw new DatasetFormatException("rejected: must have the same type as chosen (both strings or both message lists)");
         var (text, messages) = ReadPrompt(record, required: false);
@@ -71,7 +74,7 @@ public static class ImportItemParser
         {
             PromptText = text,
             PromptMessages = messages,
-            Completions = [ReadCompletion(chosen, "chosen"), ReadCompletion(rejected, "rejected")],
+            Completions = [chosenCompletion, rejectedCompletion],
         };
     }
 

@@ -6,8 +6,9 @@ namespace Preference.Core.Datasets.Engines;
 
 /// <summary>
 /// Reads back what <see cref="TrlPreferenceWriter"/> writes (a campaign export, a quickstart's
-/// <c>export/pairs.jsonl</c>): standard or conversational rows with their <c>agreement</c> and <c>votes</c>, so the
-/// pairs can be re-shaped for another engine without going back to the store.
+/// <c>export/pairs.jsonl</c>) or any other TRL preference file, so the pairs can be re-shaped for another engine without
+/// going back to the store. The row's TRL columns go through <see cref="ImportItemParser"/>, the parser an import uses,
+/// so both read standard, conversational and implicit-prompt rows alike; <c>agreement</c> and <c>votes</c> are ours.
 /// </summary>
 public static class TrlPreferenceReader
 {
@@ -23,45 +24,34 @@ public static class TrlPreferenceReader
         }
     }
 
+    /// <param name="where">Prefix for errors, naming the file and line.</param>
+    /// <param name="id">The prompt's id; the chosen and rejected completions get it with "c" and "r" appended.</param>
     public static PreferencePair Parse(string json, string where, string id)
     {
-        JsonElement row;
+        var (row, error) = DatasetReader.ParseJson(json);
+        if (error is not null) throw new DatasetFormatException($"{where}: {error}");
+        ImportItem item;
         try
         {
-            using var document = JsonDocument.Parse(json);
-            row = document.RootElement.Clone();
+            // Standard and conversational rows parse alike: the type of "chosen" decides.
+            item = ImportItemParser.Parse(row, DatasetFormat.TrlStandard);
         }
-        catch (JsonException e)
+        catch (DatasetFormatException e)
         {
-            throw new DatasetFormatException($"{where}: invalid JSON: {e.Message.Split(" LineNumber")[0]}");
+            throw new DatasetFormatException($"{where}: {e.Message}");
         }
-        if (row.ValueKind != JsonValueKind.Object) throw new DatasetFormatException($"{where}: expected a JSON object");
-        var prompt = Field(row, "prompt", where);
-        var promptRecord = prompt.ValueKind == JsonValueKind.Array
-            ? new Prompt { Id = id, Messages = Messages(prompt, "prompt", where) }
-            : new Prompt { Id = id, Text = prompt.GetString() };
-        Completion Answer(string name, string suffix)
+        Completion Answer(ImportCompletion completion, string suffix) => new()
         {
-            var value = Field(row, name, where);
-            return value.ValueKind == JsonValueKind.Array
-                ? new Completion { Id = id + suffix, PromptId = id, Messages = Messages(value, name, where) }
-                : new Completion { Id = id + suffix, PromptId = id, Text = value.GetString() };
-        }
+            Id = id + suffix,
+            PromptId = id,
+            Text = completion.Text,
+            Messages = completion.Messages,
+            SourceModel = completion.SourceModel,
+            GenerationParams = completion.GenerationParams,
+        };
         double agreement = row.TryGetProperty("agreement", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : 1;
         int votes = row.TryGetProperty("votes", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 1;
-        return new PreferencePair(promptRecord, Answer("chosen", "c"), Answer("rejected", "r"), agreement, votes);
+        return new PreferencePair(new Prompt { Id = id, Text = item.PromptText, Messages = item.PromptMessages },
+            Answer(item.Completions[0], "c"), Answer(item.Completions[1], "r"), agreement, votes);
     }
-
-    static JsonElement Field(JsonElement row, string name, string where)
-    {
-        if (!row.TryGetProperty(name, out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
-            throw new DatasetFormatException($"{where}: {name}: expected a string or a list of messages");
-        return value;
-    }
-
-    static List<Message> Messages(JsonElement list, string name, string where) => list.EnumerateArray().Select((m, i) =>
-        m.ValueKind == JsonValueKind.Object && m.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String
-        && m.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
-            ? new Message(role.GetString()!, content.GetString()!)
-            : throw new DatasetFormatException($"{where}: {name}[{i}]: expected {{\"role\": ..., \"content\": ...}}")).ToList();
 }

@@ -79,7 +79,22 @@ public sealed class EngineFormatTests : IDisposable
 
         var error = await Assert.ThrowsAsync<DatasetFormatException>(async () => await TrlPreferenceReader.ReadAsync(path).ToListAsync());
 
-        Assert.Equal($"{path}: line 2: chosen: expected a string or a list of messages", error.Message);
+        Assert.Equal($"{path}: line 2: chosen: must be a string, a list of messages or an object with 'text'", error.Message);
+    }
+
+    [Fact]
+    public async Task Pairs_without_a_prompt_column_split_at_the_shared_prefix_as_an_import_does()
+    {
+        var path = Path.Combine(_directory, "implicit.jsonl");
+        const string row = """{"chosen": "The sky is blue.", "rejected": "The sky is green."}""";
+        await File.WriteAllLinesAsync(path, [row]);
+
+        var pair = Assert.Single(await TrlPreferenceReader.ReadAsync(path).ToListAsync());
+        var imported = ImportItemParser.Parse(JsonDocument.Parse(row).RootElement, DatasetFormat.Auto);
+
+        // TRL's extract_prompt: the completions keep their leading space, so prompt + chosen is the original text.
+        Assert.Equal(("The sky is", " blue.", " green."), (pair.Prompt.Text, pair.Chosen.Text, pair.Rejected.Text));
+        Assert.Equal((imported.PromptText, imported.Completions[0].Text, imported.Completions[1].Text), (pair.Prompt.Text, pair.Chosen.Text, pair.Rejected.Text));
     }
 
     [Fact]
