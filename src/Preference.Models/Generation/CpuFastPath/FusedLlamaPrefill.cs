@@ -38,8 +38,10 @@ public sealed unsafe class FusedLlamaPrefill : IDisposable
     {
         if (FusedCpuEligibility.WhyNot(model) is not null) return null;
         var llama = (LlamaForCausalLM)model;
-        // Positions past the rotary tables (and sequences past what one array can cache) stay with the torch path, which reports them.
-        if (maxLength < 1 || maxLength > llama.Config.MaxPositionEmbeddings) return null;
+        // Positions past the rotary tables, and a cache larger than one array can hold, stay with the torch path.
+        var c = llama.Config;
+        if (maxLength < 1 || maxLength > c.MaxPositionEmbeddings) return null;
+        if ((long)c.NumHiddenLayers * c.KeyValueHeads * c.HeadDim * (maxLength + AttentionKernel.Block) > Array.MaxLength) return null;
         return new FusedLlamaPrefill(llama, maxLength, threads ?? torch.get_num_threads());
     }
 
@@ -52,8 +54,6 @@ public sealed unsafe class FusedLlamaPrefill : IDisposable
         _threads = Math.Clamp(threads, 1, Environment.ProcessorCount);
         _layers = new FusedLlamaLayers(_config, new LlamaWeightViews(model));
     }
-
-    public int HiddenSize => _config.HiddenSize;
 
     /// <summary>
     /// Runs sequences 0..count-1 across the workers. <paramref name="tokens"/> is called on the worker that runs the
@@ -78,7 +78,7 @@ public sealed unsafe class FusedLlamaPrefill : IDisposable
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
-            // One failing sequence (a bad token id, a cancelled call) reads as that failure, not as a wrapper.
+            // One failing sequence (a bad token id, a text its tokenizer refuses) reads as that failure, not as a wrapper.
             ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
     }
