@@ -9,8 +9,8 @@ namespace Preference.Training.Reward.Modeling;
 /// path: every window runs unpadded through <see cref="FusedLlamaPrefill"/> and the heads of
 /// <see cref="RewardNetwork.Forward"/> are read from its final hidden states here, in the same order:
 /// <c>score</c> at the last scored token, plus <c>pooled_score</c> on the mean over the completion's positions, plus
-/// <c>feature_score</c> on the standardised features. Where the trunk cannot run fused (not a float32 LLaMA on the
-/// CPU, an active LoRA adapter) the caller keeps the torch forward.
+/// <c>feature_score</c> on the window's features (that one through the torch head, once per call). Where the trunk
+/// cannot run fused (not a float32 LLaMA on the CPU, an active LoRA adapter) the caller keeps the torch forward.
 /// </summary>
 internal static class FusedRewardScoring
 {
@@ -28,17 +28,27 @@ internal static class FusedRewardScoring
         var rewards = new float[count];
         prefill.Run(count, i => (windows[i] = encode(i)).Ids, (i, hidden, length) => rewards[i] = heads.Reward(windows[i], hidden, length),
             cancellationToken);
-        return rewards;
+        return network.FeatureScore is null || count == 0 ? rewards : WithFeatureScore(network.FeatureScore, windows, rewards);
     }
 
-    /// <summary>The reward heads' weights copied out of their tensors once per call, and the sum they make.</summary>
+    /// <summary>
+    /// Adds <c>feature_score</c> through the torch head itself: one small op per call, and the same arithmetic as the
+    /// torch forward, so a warm-started model still scores exactly as its features alone.
+    /// </summary>
+    static float[] WithFeatureScore(FeatureHead head, WindowedText[] windows, float[] rewards)
+    {
+        using var scope = NewDisposeScope();
+        var missing = Array.FindIndex(windows, w => w.Features is null);
+        if (missing >= 0) throw new ArgumentException($"this reward model reads grounding features; window {missing} has none", nameof(windows));
+        var features = tensor(windows.SelectMany(w => w.Features!).ToArray(), [windows.Length, head.Features]);
+        return (tensor(rewards) + head.forward(features)).data<float>().ToArray();
+    }
+
+    /// <summary>The trunk's heads, weights copied out of their tensors once per call, and the reward they make.</summary>
     sealed class Heads(RewardNetwork network)
     {
         readonly float[] _score = Values(network.Score.Weight);
         readonly float[]? _pooled = network.PooledScore is { } pooled ? Values(pooled.Weight) : null;
-        readonly float[]? _featureWeight = network.FeatureScore is { } head ? Values(head.Weight) : null;
-        readonly float[]? _featureMean = network.FeatureScore is { } head ? Values(head.Mean) : null;
-        readonly float[]? _featureStd = network.FeatureScore is { } head ? Values(head.Std) : null;
         readonly int? _pad = network.ScoreAtLastTokenOtherThan;
 
         public float Reward(WindowedText window, ReadOnlySpan<float> hidden, int length)
@@ -55,9 +65,6 @@ internal static class FusedRewardScoring
                 for (int t = from; t < length; t++) TensorPrimitives.Add(mean, hidden.Slice(t * dim, dim), mean);
                 reward += TensorPrimitives.Dot(_pooled, mean) / Math.Max(1, length - from);
             }
-            if (_featureWeight is null) return reward;
-            var features = window.Features ?? throw new ArgumentException("this reward model reads grounding features; the window has none", nameof(window));
-            for (int f = 0; f < features.Length; f++) reward += _featureWeight[f] * ((features[f] - _featureMean![f]) / _featureStd![f]);
             return reward;
         }
 
