@@ -17,6 +17,7 @@ namespace Preference.Bench;
 /// per /get_reward request (as openrlhf/utils/agent.py does) and the next as soon as the answer arrives, for SECONDS.
 /// The reward is a reward model on the bundled stories260K trunk: a `pref rm train` directory when MODEL_DIR is given,
 /// else one trained here for a few steps on synthetic story pairs (throughput does not depend on what it learned).
+/// The model alone is measured on the torch forward and on the fused CPU path the server uses.
 /// Args: [clients=32] [seconds=20] [threads=2] [queries_per_request=1] [MODEL_DIR]. Prints rewards/s, rewards per
 /// CPU-second, latency percentiles, mean batch size and the machine's load average before and after.
 /// </summary>
@@ -37,6 +38,9 @@ public sealed class RewardServerBenchmark : IBenchmark
         Console.WriteLine($"load average before: {LoadAverage()}");
 
         using var model = modelDirectory is null ? TrainSmallRewardModel(cancellationToken) : RewardModelDirectory.Load(modelDirectory, torch.CPU);
+        model.UseFusedCpuPath = false;
+        var torchPath = DirectRewardsPerSecond(model, cancellationToken);
+        model.UseFusedCpuPath = true;
         var direct = DirectRewardsPerSecond(model, cancellationToken);
         var reward = new WeightedReward("reward", [new WeightedSource(new RewardModelSource("reward_model", model, 64), 1)]);
         var config = new RewardServerConfig { Rewards = [new RewardSpec { Kind = "reward_model", Path = modelDirectory ?? "(trained in the benchmark)" }] };
@@ -61,8 +65,11 @@ public sealed class RewardServerBenchmark : IBenchmark
         string size = $"{clients} clients x {perRequest}/request";
         int threads = torch.get_num_threads();
         Console.WriteLine($"{"what",-40} {"size",-24} {"threads",7} {"number",10} unit");
-        Console.WriteLine($"{"reward model alone (no HTTP), batch 64",-40} {$"64 x {direct.TokensPerCompletion:F0} tokens",-24} {threads,7} {direct.PerSecond,10:F0} rewards/s");
-        Console.WriteLine($"{"  per CPU-second",-40} {$"64 x {direct.TokensPerCompletion:F0} tokens",-24} {threads,7} {direct.PerCpuSecond,10:F0} rewards/CPU-s");
+        string batchSize = $"64 x {direct.TokensPerCompletion:F0} tokens";
+        Console.WriteLine($"{"reward model alone, torch forward",-40} {batchSize,-24} {threads,7} {torchPath.PerSecond,10:F0} rewards/s");
+        Console.WriteLine($"{"  per CPU-second",-40} {batchSize,-24} {threads,7} {torchPath.PerCpuSecond,10:F0} rewards/CPU-s");
+        Console.WriteLine($"{"reward model alone, fused CPU (served)",-40} {batchSize,-24} {threads,7} {direct.PerSecond,10:F0} rewards/s");
+        Console.WriteLine($"{"  per CPU-second",-40} {batchSize,-24} {threads,7} {direct.PerCpuSecond,10:F0} rewards/CPU-s");
         Console.WriteLine($"{"reward-server /get_reward, bundled RM",-40} {size,-24} {threads,7} {rewards / elapsed,10:F0} rewards/s");
         Console.WriteLine($"{"  per CPU-second (server + clients)",-40} {size,-24} {threads,7} {rewards / cpuSeconds,10:F0} rewards/CPU-s");
         Console.WriteLine($"{"  latency p50",-40} {size,-24} {threads,7} {Percentile(0.50),10:F1} ms");

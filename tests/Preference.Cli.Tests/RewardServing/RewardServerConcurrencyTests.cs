@@ -37,7 +37,7 @@ public sealed class RewardServerConcurrencyTests : IDisposable
         using var model = BundledRewardModel();
         var reward = new WeightedReward("reward", [new WeightedSource(new RewardModelSource("rm", model, 64), 1), new WeightedSource(Id, 1)]);
         var random = new Random(7);
-        // 32 clients x 6 requests of 1 to 4 completions of different lengths (so batches pad), every completion distinct.
+        // 32 clients x 6 requests of 1 to 4 completions of different lengths, every completion distinct.
         var requests = Enumerable.Range(0, 32).Select(client => Enumerable.Range(0, 6).Select(r =>
             Enumerable.Range(0, random.Next(1, 5)).Select(i =>
             {
@@ -45,8 +45,12 @@ public sealed class RewardServerConcurrencyTests : IDisposable
                 var story = string.Join(" ", Enumerable.Range(0, random.Next(2, 20)).Select(_ => Words[random.Next(Words.Length)]));
                 return new RewardInput($"Once upon a time {client}.", $" {story} #{id}");
             }).ToList()).ToList()).ToList();
+        // The reference: each completion alone through the torch forward. The server scores on the fused CPU path, in
+        // shared batches; each answer must still be that completion's own torch reward.
+        model.UseFusedCpuPath = false;
         var alone = requests.SelectMany(c => c).SelectMany(r => r)
             .ToDictionary(i => i.Completion, i => model.Score([(i.Prompt, i.Completion, (string?)null)])[0]);
+        model.UseFusedCpuPath = true;
 
         var config = new RewardServerConfig { Rewards = [new RewardSpec { Kind = "keyword", Keyword = "x" }], MaxBatchSize = 64, MaxBatchDelayMs = 5 };
         await using var server = await RunningRewardServer.StartAsync(reward, config);

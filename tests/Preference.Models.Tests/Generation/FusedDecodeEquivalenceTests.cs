@@ -83,7 +83,7 @@ public sealed class FusedDecodeEquivalenceTests
     {
         using var model = Llama2cCheckpoint.Load(Stories260K.Model);
         var options = new GenerationOptions { MaxNewTokens = 64, Temperature = 0, PadTokenId = 0 };
-        Assert.Null(FusedDecodeEligibility.WhyNot(model, options));
+        Assert.Null(FusedCpuEligibility.WhyNot(model, options));
         using var output = BatchGenerator.Generate(model, [Prompt(1)], options);
         Assert.Equal(Stories260K.ReferenceGreedyTokens, output.CompletionTokens(null)[0]);
     }
@@ -158,7 +158,7 @@ public sealed class FusedDecodeEquivalenceTests
 
     static void AssertSameGeneration(CausalLanguageModel model, IReadOnlyList<int>[] prompts, GenerationOptions options)
     {
-        Assert.Null(FusedDecodeEligibility.WhyNot(model, options));
+        Assert.Null(FusedCpuEligibility.WhyNot(model, options));
         using var fused = BatchGenerator.Generate(model, prompts, options);
         using var reference = BatchGenerator.Generate(model, prompts, options with { UseFusedCpuKernel = false });
         Assert.Equal(reference.CompletionIds.data<long>().ToArray(), fused.CompletionIds.data<long>().ToArray());

@@ -69,13 +69,15 @@ public class SequenceClassifierRewardModelTests
         var score = WriteForeignClassifier(dir.File("rm"), pad);
 
         using var loaded = RewardModelDirectory.Load(dir.File("rm"), CPU);
-        var scores = loaded.Score(Inputs); // one batch of two lengths: padding must not move the score
+        // One batch of two lengths: padding must not move the score. Score runs the fused CPU forward, which agrees with
+        // the torch forward within 1e-4 (summation order); reading the wrong position would be off by far more.
+        var scores = loaded.Score(Inputs);
 
         for (int i = 0; i < Inputs.Length; i++)
         {
             var ids = loaded.Window.Encode(Inputs[i].Item1, Inputs[i].Item2).Ids;
             Assert.Equal(2, ids[^1]);
-            Assert.Equal(HandScore(loaded.Network.Trunk, ids, pad, score), scores[i], 1e-5);
+            Assert.Equal(HandScore(loaded.Network.Trunk, ids, pad, score), scores[i], 1e-4);
         }
         Assert.Null(loaded.Statistics);
     }

@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Preference.Models.Generation.CpuFastPath.Kernels;
 using Preference.Models.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Preference.Models.Generation.CpuFastPath;
 
 /// <summary>
-/// A LLaMA forward pass for generation written as one loop over raw float buffers, like llama2.c's run.c but batched:
-/// a decode step costs one pass over the weights instead of ~280 libtorch calls. Weights are read in place from the
+/// A LLaMA forward pass for generation over raw float buffers, like llama2.c's run.c but batched: a decode step costs
+/// one pass over the weights (<see cref="FusedLlamaLayers"/>, then the final norm and the LM head) instead of ~280
+/// libtorch calls. Weights are read in place from the
 /// model's tensors; the KV cache, activations and the [B, V] logits tensor the sampler reads are allocated once per
 /// generation. Chunks of rows go to workers (each runs every layer for its rows); a lone row splits its matmuls.
 /// </summary>
@@ -19,8 +18,9 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
 {
     readonly LlamaConfig _config;
     readonly LlamaWeightViews _weights;
+    readonly FusedLlamaLayers _layers;
     readonly int _batch, _promptLength, _positions, _capacity, _threads, _workers, _decodeChunkRows, _prefillChunkRows;
-    readonly int _dim, _qDim, _kvDim, _vocab;
+    readonly int _dim, _kvDim, _vocab;
     readonly float _eps;
     readonly PinnedBuffer<float> _keys, _values; // [layer, row, kvHead, ...]: keys in AttentionKernel's blocks, values [capacity, headDim]
     readonly PinnedBuffer<int> _tokens;       // [B, promptLength] prompt ids, then [B] the step's tokens
@@ -41,7 +41,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
     public static FusedLlamaDecoder? TryCreate(CausalLanguageModel model, GenerationOptions options, int batch, int promptLength, int capacity,
         int? threads = null)
     {
-        if (FusedDecodeEligibility.WhyNot(model, options) is not null) return null;
+        if (FusedCpuEligibility.WhyNot(model, options) is not null) return null;
         var config = ((LlamaForCausalLM)model).Config;
         // A cache larger than one array can hold stays with the torch path, which has no such limit.
         long cacheFloats = (long)config.NumHiddenLayers * batch * config.KeyValueHeads * config.HeadDim * (capacity + AttentionKernel.Block);
@@ -58,7 +58,6 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         // Rounded up to whole key blocks, so scoring a block never reads past a head's keys.
         _capacity = (capacity + AttentionKernel.Block - 1) / AttentionKernel.Block * AttentionKernel.Block;
         _dim = _config.HiddenSize;
-        _qDim = _config.NumAttentionHeads * _config.HeadDim;
         _kvDim = _config.KeyValueHeads * _config.HeadDim;
         _vocab = _config.VocabSize;
         _eps = (float)_config.RmsNormEps;
@@ -70,6 +69,7 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
         // As many whole prompts per chunk as fit the scratch, so short prompts still make multi-row matmuls.
         _prefillChunkRows = Math.Clamp(scratchRows / promptLength, 1, _decodeChunkRows);
         _weights = new LlamaWeightViews(model);
+        _layers = new FusedLlamaLayers(_config, _weights);
 
         long cacheSize = (long)_config.NumHiddenLayers * batch * _kvDim * _capacity;
         _keys = new PinnedBuffer<float>(cacheSize);
@@ -149,76 +149,18 @@ internal sealed unsafe class FusedLlamaDecoder : IDisposable
     /// Rows [firstRow, firstRow + rowCount) at cache positions [firstIndex, firstIndex + steps), token ids [rowCount,
     /// steps]; writes each row's last-position logits.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Forward(WorkerScratch s, int firstRow, int rowCount, int firstIndex, int steps, int* tokens)
     {
-        var c = _config;
-        int rows = rowCount * steps, headDim = c.HeadDim, half = headDim / 2;
         int matmulThreads = _workers == 1 ? _threads : 1;
         long layerStride = (long)_batch * _kvDim * _capacity, rowStride = (long)_kvDim * _capacity;
-
-        for (int r = 0; r < rows; r++)
-            new ReadOnlySpan<float>(_weights.Embedding + (long)tokens[r] * _dim, _dim).CopyTo(new Span<float>(s.Hidden + (long)r * _dim, _dim));
-
-        for (int layer = 0; layer < c.NumHiddenLayers; layer++)
-        {
-            var w = _weights.Layers[layer];
-            RmsNormKernel.Normalize(s.Hidden, s.Normed, rows, _dim, w.InputNorm, _eps);
-            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Query, w.QueryBias, _qDim, s.Query, matmulThreads);
-            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Key, w.KeyBias, _kvDim, s.Key, matmulThreads);
-            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Value, w.ValueBias, _kvDim, s.Value, matmulThreads);
-
-            // Rotate and store every new key first: a prompt position attends to later-stored earlier positions.
-            for (int i = 0; i < rowCount; i++)
-            {
-                int row = firstRow + i;
-                float* keys = _keys.Pointer + layer * layerStride + row * rowStride;
-                float* values = _values.Pointer + layer * layerStride + row * rowStride;
-                for (int t = 0; t < steps; t++)
-                {
-                    int r = i * steps + t, index = firstIndex + t, position = index - _firstReal[row];
-                    if (position < 0) continue; // left padding: never attended to
-                    float* cos = _weights.Cos + (long)position * half, sin = _weights.Sin + (long)position * half;
-                    RotaryKernel.Rotate(s.Query + (long)r * _qDim, c.NumAttentionHeads, headDim, cos, sin, c.RopeInterleaved);
-                    RotaryKernel.Rotate(s.Key + (long)r * _kvDim, c.KeyValueHeads, headDim, cos, sin, c.RopeInterleaved);
-                    for (int h = 0; h < c.KeyValueHeads; h++)
-                    {
-                        long head = (long)h * _capacity * headDim;
-                        float* key = s.Key + (long)r * _kvDim + h * headDim;
-                        for (int d = 0; d < headDim; d++) keys[head + AttentionKernel.KeyOffset(index, d, headDim)] = key[d];
-                        new ReadOnlySpan<float>(s.Value + (long)r * _kvDim + h * headDim, headDim)
-                            .CopyTo(new Span<float>(values + head + (long)index * headDim, headDim));
-                    }
-                }
-                for (int t = 0; t < steps; t++)
-                {
-                    int r = i * steps + t, index = firstIndex + t;
-                    float* output = s.Attention + (long)r * _qDim;
-                    if (index < _firstReal[row]) new Span<float>(output, _qDim).Clear();
-                    else AttentionKernel.Attend(s.Query + (long)r * _qDim, keys, values, _capacity, _firstReal[row], index,
-                        c.NumAttentionHeads, c.KeyValueHeads, headDim, s.Scores, output);
-                }
-            }
-            MatMulKernel.Multiply(s.Attention, rows, _qDim, w.Output, null, _dim, s.Normed, matmulThreads);
-            AddInto(s.Hidden, s.Normed, (long)rows * _dim);
-
-            RmsNormKernel.Normalize(s.Hidden, s.Normed, rows, _dim, w.PostAttentionNorm, _eps);
-            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Gate, null, c.IntermediateSize, s.Gate, matmulThreads);
-            MatMulKernel.Multiply(s.Normed, rows, _dim, w.Up, null, c.IntermediateSize, s.Up, matmulThreads);
-            SwiGluKernel.Apply(s.Gate, s.Up, (long)rows * c.IntermediateSize);
-            MatMulKernel.Multiply(s.Gate, rows, c.IntermediateSize, w.Down, null, _dim, s.Normed, matmulThreads);
-            AddInto(s.Hidden, s.Normed, (long)rows * _dim);
-        }
+        var cache = new KvCacheRows(_keys.Pointer + firstRow * rowStride, _values.Pointer + firstRow * rowStride, layerStride, rowStride, _capacity);
+        _layers.Run(s, tokens, rowCount, steps, firstIndex, cache, _firstReal.AsSpan(firstRow, rowCount), matmulThreads);
 
         // Only each row's last position is sampled from: normalise those into consecutive rows and project.
         for (int i = 0; i < rowCount; i++)
             RmsNormKernel.Normalize(s.Hidden + (long)(i * steps + steps - 1) * _dim, s.Normed + (long)i * _dim, 1, _dim, _weights.FinalNorm, _eps);
         MatMulKernel.Multiply(s.Normed, rowCount, _dim, _weights.LanguageModelHead, null, _vocab, _logitsData + (long)firstRow * _vocab, matmulThreads);
     }
-
-    static void AddInto(float* target, float* addend, long length) =>
-        TensorPrimitives.Add(new ReadOnlySpan<float>(target, checked((int)length)), new ReadOnlySpan<float>(addend, (int)length),
-            new Span<float>(target, (int)length));
 
     public void Dispose()
     {

@@ -19,6 +19,13 @@ public sealed class RewardModel(RewardNetwork network, TokenWindow window) : IDi
 
     public Device Device => Network.Trunk.Device;
 
+    /// <summary>
+    /// Whether <see cref="Score(IReadOnlyList{ValueTuple{string, string, string}}, int, CancellationToken)"/> may use the
+    /// fused CPU forward (<see cref="FusedRewardScoring"/>) where the model fits it. Default true; off for comparing
+    /// with the torch forward.
+    /// </summary>
+    public bool UseFusedCpuPath { get; set; } = true;
+
     /// <summary>[B] rewards of a padded batch, with gradients when training.</summary>
     public Tensor Forward(RewardBatch batch) => Network.Forward(batch);
 
@@ -26,7 +33,11 @@ public sealed class RewardModel(RewardNetwork network, TokenWindow window) : IDi
     public float[] Score(IReadOnlyList<(string Prompt, string Completion)> inputs, int batchSize = 32, CancellationToken cancellationToken = default) =>
         Score(inputs.Select(i => (i.Prompt, i.Completion, (string?)null)).ToList(), batchSize, cancellationToken);
 
-    /// <summary>Raw rewards (not normalised) in order, each completion with its prompt's reference answer (or null); no gradients, eval mode.</summary>
+    /// <summary>
+    /// Raw rewards (not normalised) in order, each completion with its prompt's reference answer (or null); no
+    /// gradients, eval mode. On the CPU a LLaMA trunk runs fused, every window unpadded (<paramref name="batchSize"/>
+    /// then only bounds the torch path's padded batches).
+    /// </summary>
     public float[] Score(IReadOnlyList<(string Prompt, string Completion, string? Reference)> inputs, int batchSize = 32,
         CancellationToken cancellationToken = default)
     {
@@ -36,6 +47,9 @@ public sealed class RewardModel(RewardNetwork network, TokenWindow window) : IDi
         try
         {
             using var noGrad = no_grad();
+            if (UseFusedCpuPath && FusedRewardScoring.TryScore(Network, inputs.Count, Window.MaxLength,
+                    i => Window.Encode(inputs[i].Prompt, inputs[i].Completion, inputs[i].Reference), cancellationToken) is { } fused)
+                return fused;
             // Similar lengths together waste less padding; results go back to input order.
             var encoded = inputs.Select((t, i) => (Index: i, Text: Window.Encode(t.Prompt, t.Completion, t.Reference))).OrderBy(e => e.Text.Ids.Length).ToList();
             foreach (var chunk in encoded.Chunk(batchSize))

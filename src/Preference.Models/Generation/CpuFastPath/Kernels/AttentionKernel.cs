@@ -36,26 +36,43 @@ internal static unsafe class AttentionKernel
         int count = last - first + 1, group = heads / kvHeads, block = Block;
         int firstBlock = first / block, lastBlock = last / block;
         var scale = new Vector<float>(1f / MathF.Sqrt(headDim));
-        var weights = new Span<float>(scores + first, count);
+        var minusInfinity = new Vector<float>(float.NegativeInfinity);
         for (int h = 0; h < heads; h++)
         {
             float* q = query + h * headDim;
             long headOffset = (long)(h / group) * capacity * headDim;
             float* k = keys + headOffset;
+            var peaks = minusInfinity;
             for (int b = firstBlock; b <= lastBlock; b++)
             {
                 float* kb = k + (long)b * headDim * block;
                 var sum = Vector<float>.Zero;
                 for (int d = 0; d < headDim; d++)
                     sum = Vector.MultiplyAddEstimate(new Vector<float>(q[d]), *(Vector<float>*)(kb + d * block), sum);
-                *(Vector<float>*)(scores + b * block) = sum * scale;
+                sum *= scale;
+                // Lanes before `first` (left padding) or after `last` (not written yet) drop out of the softmax.
+                if (b == firstBlock || b == lastBlock)
+                {
+                    var position = new Vector<int>(b * block) + Vector<int>.Indices;
+                    var attended = Vector.GreaterThanOrEqual(position, new Vector<int>(first)) & Vector.LessThanOrEqual(position, new Vector<int>(last));
+                    sum = Vector.ConditionalSelect(attended, sum, minusInfinity);
+                }
+                *(Vector<float>*)(scores + b * block) = sum;
+                peaks = Vector.Max(peaks, sum);
             }
 
-            // Softmax without its division: the weighted sum is divided once by the total instead.
-            float max = TensorPrimitives.Max((ReadOnlySpan<float>)weights);
-            TensorPrimitives.Subtract(weights, max, weights);
-            TensorPrimitives.Exp(weights, weights);
-            float total = TensorPrimitives.Sum((ReadOnlySpan<float>)weights);
+            // Softmax without its division, in one pass over the blocks: the weighted sum is divided once by the total.
+            float max = float.NegativeInfinity;
+            for (int i = 0; i < block; i++) max = MathF.Max(max, peaks[i]);
+            var peak = new Vector<float>(max);
+            var totals = Vector<float>.Zero;
+            for (int b = firstBlock; b <= lastBlock; b++)
+            {
+                var weight = Vector.Exp(*(Vector<float>*)(scores + b * block) - peak);
+                *(Vector<float>*)(scores + b * block) = weight;
+                totals += weight;
+            }
+            float total = Vector.Sum(totals);
 
             float* o = output + h * headDim;
             WeightedSum(scores + first, values + headOffset + (long)first * headDim, count, headDim, o);

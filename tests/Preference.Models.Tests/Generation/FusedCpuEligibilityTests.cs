@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Preference.Models.Tests.Generation;
 
 /// <summary>Where the fused CPU decoder must step aside for the torch path, and that generation still matches there.</summary>
-public sealed class FusedDecodeEligibilityTests
+public sealed class FusedCpuEligibilityTests
 {
     static readonly GenerationOptions Greedy = new() { MaxNewTokens = 10, Temperature = 0, PadTokenId = 0 };
     static readonly LoraConfig Adapter = new() { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj", "down_proj"] };
@@ -18,21 +18,21 @@ public sealed class FusedDecodeEligibilityTests
     public void A_float32_llama_on_the_cpu_runs_fused()
     {
         using var model = FusedDecodeConfigs.Model("gqa, half-split rotary, untied");
-        Assert.Null(FusedDecodeEligibility.WhyNot(model, Greedy));
+        Assert.Null(FusedCpuEligibility.WhyNot(model, Greedy));
     }
 
     [Fact]
     public void The_option_switches_the_fused_kernel_off()
     {
         using var model = FusedDecodeConfigs.Model("gqa, half-split rotary, untied");
-        Assert.Contains(nameof(GenerationOptions.UseFusedCpuKernel), FusedDecodeEligibility.WhyNot(model, Greedy with { UseFusedCpuKernel = false }));
+        Assert.Contains(nameof(GenerationOptions.UseFusedCpuKernel), FusedCpuEligibility.WhyNot(model, Greedy with { UseFusedCpuKernel = false }));
     }
 
     [Fact]
     public void Gpt2_keeps_the_torch_path()
     {
         using var model = TinyModels.Gpt2(TinyModels.Gpt2Config);
-        Assert.Contains("not a LLaMA", FusedDecodeEligibility.WhyNot(model, Greedy));
+        Assert.Contains("not a LLaMA", FusedCpuEligibility.WhyNot(model, Greedy));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class FusedDecodeEligibilityTests
     {
         using var model = FusedDecodeConfigs.Model("gqa, half-split rotary, untied");
         model.to(ScalarType.Float64);
-        Assert.Contains("float32", FusedDecodeEligibility.WhyNot(model, Greedy));
+        Assert.Contains("float32", FusedCpuEligibility.WhyNot(model, Greedy));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class FusedDecodeEligibilityTests
         LoraAdapters.Apply(model, Adapter);
         MoveAdapters(model);
 
-        Assert.Contains("LoRA", FusedDecodeEligibility.WhyNot(model, Greedy));
+        Assert.Contains("LoRA", FusedCpuEligibility.WhyNot(model, Greedy));
         using var adapted = BatchGenerator.Generate(model, Prompts, Greedy);
         using var torchPath = BatchGenerator.Generate(model, Prompts, Greedy with { UseFusedCpuKernel = false });
         Assert.Equal(torchPath.CompletionTokens(null), adapted.CompletionTokens(null));
@@ -67,7 +67,7 @@ public sealed class FusedDecodeEligibilityTests
         MoveAdapters(model);
         using (model.DisabledAdapters())
         {
-            Assert.Null(FusedDecodeEligibility.WhyNot(model, Greedy));
+            Assert.Null(FusedCpuEligibility.WhyNot(model, Greedy));
             using var fused = BatchGenerator.Generate(model, Prompts, Greedy);
             Assert.Equal(baseOutput.CompletionTokens(null), fused.CompletionTokens(null));
         }
