@@ -1,6 +1,4 @@
-using Preference.Models.Lora;
 using Preference.Training.Common;
-using Preference.Training.Rewards;
 
 namespace Preference.Training.Grpo;
 

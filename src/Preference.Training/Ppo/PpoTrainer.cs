@@ -17,7 +17,7 @@ namespace Preference.Training.Ppo;
 /// optimizer, RNG, step and the KL coefficient, and every random choice derives from (seed, step), so a killed run
 /// resumes to the same numbers.
 /// </summary>
-public sealed class PpoTrainer : IOnlineTrainingStage
+public sealed class PpoTrainer : OnlineTrainer
 {
     public const string Stage = "ppo";
     const string KlCoefKey = "kl_coef";
@@ -26,88 +26,54 @@ public sealed class PpoTrainer : IOnlineTrainingStage
     readonly PpoConfig _config;
     readonly PpoModels _models;
     readonly IRewardSource _reward;
-    readonly IReadOnlyList<string> _prompts;
-    readonly RunDirectory _run;
     readonly KlController _kl;
     readonly IReadOnlyDictionary<string, nn.Module> _checkpointModules;
 
     public PpoTrainer(PpoConfig config, PpoModels models, IRewardSource reward, IReadOnlyList<string> prompts, RunDirectory run)
+        : base(config, config.Problems(), models.Policy, models.Tokenizer, prompts, run, "response_length", config.ResponseLength)
     {
-        if (config.Problems().FirstOrDefault(p => !p.StartsWith("prompts", StringComparison.Ordinal)) is { } problem)
-            throw new ArgumentException(problem);
-        if (prompts.Count == 0) throw new ArgumentException("prompts: no training prompts");
-        int longest = prompts.Max(p => models.Tokenizer.Encode(p, addBos: true).Count);
-        if (longest + config.ResponseLength > models.Policy.Shape.MaxPositions)
-            throw new ArgumentException($"response_length: the longest prompt ({longest} tokens) plus {config.ResponseLength} new tokens exceeds the model's context of {models.Policy.Shape.MaxPositions}");
-        (_config, _models, _reward, _prompts, _run) = (config, models, reward, prompts, run);
+        (_config, _models, _reward) = (config, models, reward);
         _kl = KlController.For(config);
         _checkpointModules = models.CheckpointModules();
     }
 
-    /// <summary>Extra places metrics go besides metrics.jsonl (the server's training channel, a console table).</summary>
-    public IReadOnlyList<IMetricsSink> Sinks { get; init; } = [];
-
-    /// <summary>
-    /// Prompt → reference answer for reference-guided reward models (<see cref="PromptFile.ReadAll"/>); it goes
-    /// to the reward source beside the prompt, never into the policy's input. Null: no references.
-    /// </summary>
-    public IReadOnlyDictionary<string, string>? References { get; init; }
-
     /// <summary>For tests only: −1 flips the advantage sign, which must stop the reward from rising.</summary>
     internal double AdvantageSign { get; init; } = 1;
 
-    /// <summary>Trains on the loop (claiming the run directory, or continuing it with <paramref name="resume"/>).</summary>
-    public Task<TrainingOutcome> TrainAsync(bool resume, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        new TrainingLoop(_config, _run, Sinks).RunAsync(this, resume, progress, cancellationToken);
+    public override string Name => Stage;
 
-    public string Name => Stage;
+    public override long TotalSteps => _config.TotalSteps;
 
-    public nn.Module Model => _models.Policy;
+    public override int OptimizerStepsPerStep => _config.NumPpoEpochs * _config.NumMiniBatches;
 
-    public int TrainExamples => _prompts.Count;
+    protected override int PromptsPerStep => _config.BatchSize;
 
-    public long TotalSteps => _config.TotalSteps;
-
-    public int OptimizerStepsPerStep => _config.NumPpoEpochs * _config.NumMiniBatches;
-
-    public IReadOnlyDictionary<string, nn.Module> CheckpointModules => _checkpointModules;
+    public override IReadOnlyDictionary<string, nn.Module> CheckpointModules => _checkpointModules;
 
     // One AdamW over policy and value together, as TRL wraps both in one module (one gradient clip over both).
-    public IReadOnlyDictionary<string, OptimizedParameters> Optimizers =>
+    public override IReadOnlyDictionary<string, OptimizedParameters> Optimizers =>
         new Dictionary<string, OptimizedParameters> { [OptimizerName] = new(_models.TrainableParameters()) };
-
-    // References change the rewards, so they are part of the inputs.
-    public string InputFingerprint => Common.InputFingerprint.Of(_config with { PeakFlops = 0 }, _prompts,
-        References?.OrderBy(r => r.Key, StringComparer.Ordinal).ToList());
 
     // Per generated token: sampling and the rollout's policy, reference and value forwards (2 FLOPs per parameter
     // each), then num_ppo_epochs forward and backward passes of policy and value.
-    public double FlopsPerToken => 8.0 * _models.Policy.ParameterCount()
+    public override double FlopsPerToken => 8.0 * _models.Policy.ParameterCount()
         + 2.0 * _config.NumPpoEpochs * ModelFlops.TrainingPerToken(_models.Policy, _config.ResponseLength);
 
-    public IReadOnlyDictionary<string, double> SetupMetrics => new Dictionary<string, double>
-    {
-        ["parameters"] = _models.Policy.ParameterCount(),
-        ["trainable_parameters"] = _models.TrainableParameters().Sum(p => p.numel()),
-        ["train_examples"] = _prompts.Count,
-    };
+    protected override long ParameterCount => _models.Policy.ParameterCount()
+        + (_models.SharesTrunk ? (nn.Module)_models.Value.Head : _models.Value).parameters().Sum(p => p.numel());
 
-    public IReadOnlyDictionary<string, double> ExtraState => new Dictionary<string, double> { [KlCoefKey] = _kl.Value };
+    public override IReadOnlyDictionary<string, double> ExtraState => new Dictionary<string, double> { [KlCoefKey] = _kl.Value };
 
-    public double EpochAt(long step) => step * (double)_config.BatchSize / _prompts.Count;
-
-    public void Resumed(long step, IReadOnlyDictionary<string, double> extra)
+    public override void Resumed(long step, IReadOnlyDictionary<string, double> extra)
     {
         _kl.Restore(extra[KlCoefKey]);
-        Samples.DropAfter(step);
+        base.Resumed(step, extra);
     }
 
-    public EvaluationOutcome? Evaluate(CancellationToken cancellationToken) => null;
-
-    public async Task<StepOutcome> StepAsync(long step, IReadOnlyDictionary<string, Optimization> optimizers, CancellationToken cancellationToken)
+    public override async Task<StepOutcome> StepAsync(long step, IReadOnlyDictionary<string, Optimization> optimizers, CancellationToken cancellationToken)
     {
         var optimization = optimizers[OptimizerName];
-        var prompts = PromptBatches.ForStep(_prompts, _config.BatchSize, _config.Seed, step).Prompts;
+        var prompts = PromptsOf(step);
         var collector = new RolloutCollector(_models, _config, _reward, new RewardShaping(_config.MissingEosPenalty, _config.RewardClip), References);
         var (rollout, generateSeconds, scoreSeconds) = await collector.CollectAsync(prompts, _kl.Value, GenerationSeed(step), cancellationToken);
         using (rollout)
@@ -117,12 +83,10 @@ public sealed class PpoTrainer : IOnlineTrainingStage
             var times = new PhaseTimes(generateSeconds, scoreSeconds, trainTimer.Elapsed.TotalSeconds);
             var metrics = Metrics(rollout, stats, _kl.Value, optimization.CurrentLearningRate, step, times);
             _kl.Update(metrics["objective/kl"], _config.BatchSize);
-            if (_config.SampleSteps > 0 && step % _config.SampleSteps == 0) await WriteSamplesAsync(rollout, step, cancellationToken);
+            await WriteSamplesAsync(step, rollout.Prompts, rollout.Completions, i => rollout.ScoreValues[i], cancellationToken);
             return new StepOutcome(metrics, (long)Math.Round(metrics["val/response_length"] * _config.BatchSize));
         }
     }
-
-    long GenerationSeed(long step) => unchecked(_config.Seed * 1_000_003L + step);
 
     Dictionary<string, double> Metrics(Rollout rollout, PpoUpdateStats stats, double klCoef, double learningRate, long step, PhaseTimes times)
     {
@@ -170,24 +134,13 @@ public sealed class PpoTrainer : IOnlineTrainingStage
         return metrics;
     }
 
-    Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken) =>
-        Samples.AppendAsync(Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => (object)new
-        {
-            step,
-            prompt = rollout.Prompts[i],
-            completion = rollout.Completions[i],
-            score = rollout.ScoreValues[i],
-        }), cancellationToken);
-
-    SamplesFile Samples => new(Path.Combine(_run.Path, "samples.jsonl"));
-
     /// <summary>
     /// final/ holds the policy as a Hugging Face model with its tokenizer, or with LoRA its PEFT adapters (with the
     /// base and, unless merge_adapters is off, the merged model in final/merged: see <see cref="LoraExport"/>), and the
     /// value model in final/value_model as a sequence classifier (trunk + score.weight, Hugging Face layout), which
     /// loads as a reward model and as PpoConfig.ValueModel. Returns the merged model's directory, or null.
     /// </summary>
-    public string? Export(string directory, bool final, CancellationToken cancellationToken)
+    public override string? Export(string directory, bool final, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var merged = ModelExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _models.PolicySource, directory,

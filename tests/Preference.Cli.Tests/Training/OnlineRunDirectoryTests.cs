@@ -22,13 +22,19 @@ public sealed class OnlineRunDirectoryTests : IDisposable
         "--set", "grpo.max_completion_length=4", "--threads", "1", .. extra,
     ];
 
-    [Fact]
-    public async Task Ppo_refuses_a_directory_holding_another_run_unless_resuming()
+    /// <summary>A finished one-step PPO run: its directory and its metrics.jsonl as written.</summary>
+    async Task<(string Run, string Metrics)> FinishedPpoRunAsync()
     {
         var run = Path.Combine(directory, "run");
         var first = await PrefProcess.RunAsync(Ppo("--output", run));
         Assert.True(first.ExitCode == 0, first.Stderr);
-        var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        return (run, File.ReadAllText(Path.Combine(run, "metrics.jsonl")));
+    }
+
+    [Fact]
+    public async Task Ppo_refuses_a_directory_holding_another_run_unless_resuming()
+    {
+        var (run, metrics) = await FinishedPpoRunAsync();
 
         var again = await PrefProcess.RunAsync(Ppo("--output", run));
         Assert.Equal(1, again.ExitCode);
@@ -45,10 +51,7 @@ public sealed class OnlineRunDirectoryTests : IDisposable
     [Fact]
     public async Task Ppo_resume_refuses_changed_inputs_and_keeps_the_run()
     {
-        var run = Path.Combine(directory, "run");
-        var first = await PrefProcess.RunAsync(Ppo("--output", run));
-        Assert.True(first.ExitCode == 0, first.Stderr);
-        var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        var (run, metrics) = await FinishedPpoRunAsync();
 
         var changed = await PrefProcess.RunAsync(Ppo("--output", run, "--resume", "--set", "ppo.kl_coef=0.5"));
         Assert.Equal(1, changed.ExitCode);

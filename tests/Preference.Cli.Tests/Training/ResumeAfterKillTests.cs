@@ -56,30 +56,30 @@ public sealed class ResumeAfterKillTests : IDisposable
     // only the restored RNG state (sampling), weights, optimizer and, for PPO, the adaptive KL coefficient repeat the run.
     static readonly string OnlinePrompts = "[" + string.Join(", ", Names.Select(n => $"'{n} went to the park.'")) + "]";
 
-    [Fact]
-    public async Task Ppo_resumes_after_kill_to_identical_losses()
+    static readonly Dictionary<string, (string[] Settings, string[] Losses)> Online = new()
     {
-        await ResumeAfterKill.AssertIdenticalLossesAsync(
+        ["ppo"] = (
         [
-            "ppo", "--set", $"ppo.prompts={OnlinePrompts}", "--set", "ppo.rewards=[{kind: keyword, keyword: she}]",
-            "--set", "ppo.total_episodes=48", "--set", "ppo.per_device_train_batch_size=2", "--set", "ppo.num_mini_batches=2",
-            "--set", "ppo.num_ppo_epochs=2", "--set", "ppo.response_length=12", "--set", "ppo.temperature=1.0",
-            "--set", "ppo.adaptive_kl=true", "--set", "ppo.kl_horizon=100", "--set", "ppo.save_steps=2", "--set", "ppo.sample_steps=1",
-            "--set", "ppo.optimizer={learning_rate: 5.0e-4}", "--threads", "1",
-        ], Path.Combine(directory, "ppo"), metrics: ["loss/policy_avg", "loss/value_avg", "objective/kl", "objective/kl_coef", "objective/scores"]);
-    }
+            "total_episodes=48", "per_device_train_batch_size=2", "num_mini_batches=2", "num_ppo_epochs=2", "response_length=12",
+            "temperature=1.0", "adaptive_kl=true", "kl_horizon=100", "optimizer={learning_rate: 5.0e-4}",
+        ], ["loss/policy_avg", "loss/value_avg", "objective/kl", "objective/kl_coef", "objective/scores"]),
+        ["grpo"] = (
+        [
+            "max_steps=12", "per_device_train_batch_size=4", "num_generations=2", "max_completion_length=12", "beta=0.04",
+            "num_iterations=2", "optimizer={learning_rate: 1.0e-4, gradient_accumulation_steps: 2}",
+        ], ["loss", "kl", "reward", "grad_norm"]),
+    };
 
-    [Fact]
-    public async Task Grpo_resumes_after_kill_to_identical_losses()
+    [Theory]
+    [InlineData("ppo")]
+    [InlineData("grpo")]
+    public async Task Online_stage_resumes_after_kill_to_identical_losses(string stage)
     {
+        var (settings, losses) = Online[stage];
+        string[] common = [$"prompts={OnlinePrompts}", "rewards=[{kind: keyword, keyword: she}]", "save_steps=2", "sample_steps=1"];
         await ResumeAfterKill.AssertIdenticalLossesAsync(
-        [
-            "grpo", "--set", $"grpo.prompts={OnlinePrompts}", "--set", "grpo.rewards=[{kind: keyword, keyword: she}]",
-            "--set", "grpo.max_steps=12", "--set", "grpo.per_device_train_batch_size=4", "--set", "grpo.num_generations=2",
-            "--set", "grpo.max_completion_length=12", "--set", "grpo.beta=0.04", "--set", "grpo.num_iterations=2",
-            "--set", "grpo.save_steps=2", "--set", "grpo.sample_steps=1", "--set", "grpo.optimizer={learning_rate: 1.0e-4, gradient_accumulation_steps: 2}",
-            "--threads", "1",
-        ], Path.Combine(directory, "grpo"), metrics: ["loss", "kl", "reward", "grad_norm"]);
+            [stage, .. common.Concat(settings).SelectMany(s => new[] { "--set", $"{stage}.{s}" }), "--threads", "1"],
+            Path.Combine(directory, stage), metrics: losses);
     }
 
     public void Dispose()
