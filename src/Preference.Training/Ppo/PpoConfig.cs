@@ -37,7 +37,7 @@ public sealed record PpoConfig : OnlineTrainingArguments, IValidatedConfig
     /// </summary>
     public bool SharedValueTrunk { get; init; }
 
-    /// <summary>Prompts (episodes) to train on in total; steps = ceil(total_episodes / batch_size). Default 10,000 as TRL's examples use.</summary>
+    /// <summary>Prompts (episodes) to train on in total; steps = ceil(total_episodes / batch_size), unless max_steps is set. Default 10,000 as TRL's examples use.</summary>
     public int TotalEpisodes { get; init; } = 10_000;
 
     /// <summary>Minibatches per PPO epoch; each is one optimizer step. Default 1 (TRL).</summary>
