@@ -6,4 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./tools/install-deps.sh
-dotnet run --project src/Preference.Cli -c Release -- quickstart --config configs/quickstart.yaml --run-dir runs/quickstart "$@"
+# pref quickstart's own defaults are configs/quickstart.yaml and runs/quickstart; naming them here again made
+# --config or --run-dir given to this script an error (an option given twice).
+dotnet run --project src/Preference.Cli -c Release -- quickstart "$@"

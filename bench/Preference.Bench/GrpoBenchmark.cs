@@ -51,7 +51,7 @@ public sealed class GrpoBenchmark : IBenchmark
         await MeasureAsync("PPO step, separate value model, 4 epochs", steps, async directory =>
         {
             using var models = PpoModels.Load(ppo, torch.CPU);
-            await new PpoTrainer(ppo, models, RewardSources.Build(ppo.Rewards), ppo.Prompts, new RunDirectory(directory)).TrainAsync(false, cancellationToken);
+            await new PpoTrainer(ppo, models, RewardSources.Build(ppo.Rewards), ppo.Prompts, new RunDirectory(directory)).TrainAsync(false, cancellationToken: cancellationToken);
         });
 
         foreach (var (iterations, beta) in new[] { (1, 0.0), (1, 0.04), (2, 0.04) })
@@ -74,7 +74,7 @@ public sealed class GrpoBenchmark : IBenchmark
             await MeasureAsync($"GRPO step, num_iterations {iterations}, beta {beta}{(beta == 0 ? " (no reference)" : "")}", steps, async directory =>
             {
                 using var models = GrpoModels.Load(grpo, torch.CPU);
-                await new GrpoTrainer(grpo, models, RewardSources.Build(grpo.Rewards), grpo.Prompts, new RunDirectory(directory)).TrainAsync(false, cancellationToken);
+                await new GrpoTrainer(grpo, models, RewardSources.Build(grpo.Rewards), grpo.Prompts, new RunDirectory(directory)).TrainAsync(false, cancellationToken: cancellationToken);
             });
         }
     }
@@ -85,8 +85,8 @@ public sealed class GrpoBenchmark : IBenchmark
         try
         {
             await train(directory);
-            // The first step pays for warm-up; the rest are measured.
-            var rows = JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Skip(1).ToList();
+            // The first step pays for warm-up; the rest are measured (step 0 is the setup/ row).
+            var rows = JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Where(r => r.GetProperty("step").GetInt64() > 1).ToList();
             double Mean(string name) => rows.Average(r => r.GetProperty(name).GetDouble());
             double total = Mean("time/generate") + Mean("time/score") + Mean("time/train");
             int threads = torch.get_num_threads();

@@ -53,9 +53,9 @@ public sealed class PpoBenchmark : IBenchmark
         {
             using var models = PpoModels.Load(config, torch.CPU);
             var trainer = new PpoTrainer(config, models, RewardSources.Build(config.Rewards), config.Prompts, new RunDirectory(directory));
-            await trainer.TrainAsync(resume: false, cancellationToken);
-            // The first step pays for warm-up; the rest are measured.
-            var rows = JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Skip(1).ToList();
+            await trainer.TrainAsync(resume: false, cancellationToken: cancellationToken);
+            // The first step pays for warm-up; the rest are measured (step 0 is the setup/ row).
+            var rows = JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Where(r => r.GetProperty("step").GetInt64() > 1).ToList();
             double Mean(string name) => rows.Average(r => r.GetProperty(name).GetDouble());
             int threads = torch.get_num_threads();
             double total = Mean("time/generate") + Mean("time/score") + Mean("time/train");

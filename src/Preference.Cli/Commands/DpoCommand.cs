@@ -7,7 +7,6 @@ using Preference.Models;
 using Preference.Training.Common;
 using Preference.Training.Dpo;
 using Preference.Training.Reward.Data;
-using Preference.Training.Telemetry;
 
 namespace Preference.Cli.Commands;
 
@@ -27,11 +26,9 @@ public static class DpoCommand
         var set = new Option<string[]>("--set") { Description = $"Override a setting: {section}.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => $"runs/{section}" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
-        var server = new Option<Uri?>("--server") { Description = "Also publish metrics to a running `pref serve` (e.g. http://localhost:5000)" };
-        var token = new Option<string?>("--token") { Description = "API token with role admin or trainer (default: $PREF_TOKEN)" };
         var command = new Command(section, description)
         {
-            config, set, output, resume, server, token, RuntimeOptions.Device, RuntimeOptions.Threads,
+            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
@@ -44,16 +41,15 @@ public static class DpoCommand
                 settings = settings with { Loss = PreferenceLossType.Kto };
             }
             var result = await RunAsync(settings, parse.GetValue(output)!, parse.GetValue(resume), RuntimeOptions.Apply(parse),
-                parse.GetValue(server), parse.GetValue(token), progress: null, cancellationToken);
+                parse, cancellationToken);
             Report(result);
         }));
         return command;
     }
 
-    /// <summary>Loads model, reference and data, trains, and returns how it ended (also used by the quickstart's dpo stage).</summary>
-    public static async Task<TrainingOutcome> RunAsync(DpoConfig settings, string output, bool resume, TorchSharp.torch.Device device,
-        Uri? server, string? token, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
-        IEnumerable<IMetricsSink>? extraSinks = null)
+    /// <summary>Loads model, reference and data, trains, and returns how it ended.</summary>
+    static async Task<TrainingOutcome> RunAsync(DpoConfig settings, string output, bool resume, TorchSharp.torch.Device device,
+        ParseResult parse, CancellationToken cancellationToken)
     {
         using var bundle = ModelBundle.Load(settings.Model, device, cancellationToken: cancellationToken);
         PreferenceData data;
@@ -66,18 +62,10 @@ public static class DpoCommand
         using var reference = settings.NeedsReferenceModel() ? ModelBundle.Load(settings.Model, device, cancellationToken: cancellationToken) : null;
         var run = new RunDirectory(output);
         var stage = settings.Loss == PreferenceLossType.Kto ? DpoTrainer.KtoStage : DpoTrainer.Stage;
-        var sinks = new List<IMetricsSink>(extraSinks ?? []);
-        await using var telemetry = server is { } url
-            ? await TrainingTelemetryClient.StartRunAsync(url, token ?? Environment.GetEnvironmentVariable("PREF_TOKEN")
-                  ?? throw new CliException("--server needs --token or $PREF_TOKEN"), Path.GetFileName(run.Path), stage,
-                  cancellationToken: cancellationToken)
-            : null;
-        if (telemetry is not null) sinks.Add(new TelemetryMetricsSink(telemetry, Console.Error));
+        await using var live = await LiveMetrics.ForCommandAsync(parse, run, stage, cancellationToken);
 
-        var trainer = new DpoTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, reference?.Model, sinks);
-        return progress is not null
-            ? await trainer.TrainAsync(resume, progress, cancellationToken)
-            : await TrainingProgressDisplay.RunAsync(p => trainer.TrainAsync(resume, p, cancellationToken));
+        var trainer = new DpoTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, reference?.Model, live.Sinks);
+        return await TrainingProgressDisplay.RunAsync(p => trainer.TrainAsync(resume, p, cancellationToken));
     }
 
     static void Report(TrainingOutcome result)

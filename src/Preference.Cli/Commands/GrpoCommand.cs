@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Preference.Cli.Configuration;
+using Preference.Cli.Progress;
 using Preference.Cli.Rewards;
 using Preference.Cli.Serving;
 using Preference.Training.Common;
@@ -22,7 +23,7 @@ public static class GrpoCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's last checkpoint" };
         var command = new Command("grpo", "Optimise a policy against rewards with GRPO, RLOO or REINFORCE++ (no value model)")
         {
-            config, set, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads,
+            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
@@ -33,22 +34,20 @@ public static class GrpoCommand
             var references = fromFile?.References;
             var fields = fromFile?.Fields;
             var run = new RunDirectory(parse.GetValue(output)!.FullName);
-            bool resuming = parse.GetValue(resume);
-            if (!resuming && run.Checkpoints().Latest() is not null)
-                throw new CliException($"--output: {run.Path} already holds a run; pass --resume to continue it or choose a new directory");
+            await using var live = await LiveMetrics.ForCommandAsync(parse, run, GrpoTrainer.Stage, cancellationToken);
 
             using var models = GrpoModels.Load(settings, device);
             var reward = await CliRewardSources.BuildAsync(settings, device, cancellationToken);
             var trainer = new GrpoTrainer(settings, models, reward, prompts, run)
             {
-                Progress = new GrpoProgressLine(Console.Error),
+                Sinks = live.Sinks,
                 Warnings = Console.Error,
                 References = references,
                 PromptFields = fields,
             };
-            var result = await trainer.TrainAsync(resuming, cancellationToken);
-            Console.WriteLine($"grpo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}" +
-                              (result.AdapterDirectory is { } adapters ? $"; LoRA adapters in {adapters}" : ""));
+            var result = await trainer.TrainAsync(parse.GetValue(resume), new GrpoProgressLine(Console.Error), cancellationToken);
+            Console.WriteLine($"grpo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.MergedDirectory ?? result.FinalDirectory}" +
+                              (settings.Lora is not null ? $"; LoRA adapters in {result.FinalDirectory}" : ""));
         }));
         return command;
     }

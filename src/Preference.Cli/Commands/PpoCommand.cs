@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Preference.Cli.Configuration;
+using Preference.Cli.Progress;
 using Preference.Cli.Rewards;
 using Preference.Cli.Serving;
 using Preference.Models;
@@ -24,7 +25,7 @@ public static class PpoCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's last checkpoint" };
         var command = new Command("ppo", "Optimise a policy against rewards with PPO")
         {
-            config, set, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads,
+            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
@@ -34,16 +35,14 @@ public static class PpoCommand
             var prompts = fromFile?.Prompts ?? settings.Prompts;
             var references = fromFile?.References;
             var run = new RunDirectory(parse.GetValue(output)!.FullName);
-            bool resuming = parse.GetValue(resume);
-            if (!resuming && run.Checkpoints().Latest() is not null)
-                throw new CliException($"--output: {run.Path} already holds a run; pass --resume to continue it or choose a new directory");
+            await using var live = await LiveMetrics.ForCommandAsync(parse, run, PpoTrainer.Stage, cancellationToken);
 
             using var models = LoadModels(settings, device);
             var reward = await CliRewardSources.BuildAsync(settings, models, device, cancellationToken);
-            var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Progress = new PpoProgressLine(Console.Error), References = references };
-            var result = await trainer.TrainAsync(resuming, cancellationToken);
-            Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.FinalModelDirectory}" +
-                              (result.AdapterDirectory is { } adapters ? $"; LoRA adapters in {adapters}" : ""));
+            var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Sinks = live.Sinks, References = references };
+            var result = await trainer.TrainAsync(parse.GetValue(resume), new PpoProgressLine(Console.Error), cancellationToken);
+            Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.MergedDirectory ?? result.FinalDirectory}" +
+                              (settings.Lora is not null ? $"; LoRA adapters in {result.FinalDirectory}" : ""));
         }));
         return command;
     }

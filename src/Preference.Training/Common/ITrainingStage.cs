@@ -13,8 +13,21 @@ public interface ITrainingStage
     /// <summary>Stage name in metrics rows, run.json and progress ("sft", "dpo", "kto").</summary>
     string Name { get; }
 
-    /// <summary>The module whose trainable parameters the optimizer updates, and whose state checkpoints hold.</summary>
+    /// <summary>The model being trained: the loop switches it between train and eval mode and reads its device.</summary>
     nn.Module Model { get; }
+
+    /// <summary>
+    /// What a checkpoint holds, by name (the file name in the checkpoint). Default: <see cref="Model"/> as "model".
+    /// PPO: the policy (or its LoRA adapters) and the value model.
+    /// </summary>
+    IReadOnlyDictionary<string, nn.Module> CheckpointModules => new Dictionary<string, nn.Module> { ["model"] = Model };
+
+    /// <summary>
+    /// The optimizers the loop builds, by name, each over its own parameters with its own settings (null: the run's
+    /// optimizer section); checkpoints hold each. Default: one, "model", over <see cref="Model"/>'s parameters.
+    /// </summary>
+    IReadOnlyDictionary<string, OptimizedParameters> Optimizers =>
+        new Dictionary<string, OptimizedParameters> { ["model"] = new(Model.parameters()) };
 
     /// <summary>Examples in the training set, in the order <see cref="DataOrder"/> shuffles them.</summary>
     int TrainExamples { get; }
@@ -46,6 +59,9 @@ public interface ITrainingStage
     /// <returns>A second directory written beside it (the merged model), or null.</returns>
     string? Export(string directory, bool final, CancellationToken cancellationToken);
 }
+
+/// <summary>Parameters one optimizer updates, and its settings (null: the run's optimizer section).</summary>
+public sealed record OptimizedParameters(IEnumerable<TorchSharp.Modules.Parameter> Parameters, OptimizerConfig? Settings = null);
 
 /// <summary>One optimizer step's metrics (names without the train/ prefix) and tokens processed.</summary>
 public sealed record StepOutcome(IReadOnlyDictionary<string, double> Metrics, long Tokens);

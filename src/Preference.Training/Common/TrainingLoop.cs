@@ -11,7 +11,8 @@ namespace Preference.Training.Common;
 /// every sink, reports progress with throughput and MFU, evaluates with early stopping and keeps the best model,
 /// checkpoints and prunes this run's checkpoints only, and exports at the end. A run stopped at any point and resumed
 /// from its last checkpoint repeats the uninterrupted run's losses: the checkpoint holds weights, optimizer, torch RNG
-/// and data position.
+/// and data position. Online stages (<see cref="IOnlineTrainingStage"/>: PPO, GRPO) run on it too; their step is a
+/// rollout and an update that steps the optimizers itself, over prompts drawn from (seed, step).
 /// </summary>
 public sealed class TrainingLoop(TrainingArguments arguments, RunDirectory run, IEnumerable<IMetricsSink>? extraSinks = null)
 {
@@ -20,14 +21,18 @@ public sealed class TrainingLoop(TrainingArguments arguments, RunDirectory run, 
     {
         var runId = run.Claim(stage.Name, resume);
         var store = run.Checkpoints(arguments.SaveTotalLimit, runId);
+        var online = stage as IOnlineTrainingStage;
         int accumulation = arguments.Optimizer.GradientAccumulationSteps;
         int batchesPerEpoch = (stage.TrainExamples + arguments.PerDeviceTrainBatchSize - 1) / arguments.PerDeviceTrainBatchSize;
         long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
-        long totalSteps = arguments.MaxSteps > 0 ? arguments.MaxSteps : stepsPerEpoch * arguments.NumTrainEpochs;
+        long totalSteps = online?.TotalSteps ?? (arguments.MaxSteps > 0 ? arguments.MaxSteps : stepsPerEpoch * arguments.NumTrainEpochs);
+        long optimizerSteps = totalSteps * (online?.OptimizerStepsPerStep ?? 1);
 
-        using var optimization = new Optimization(stage.Model.parameters(), arguments.Optimizer, totalSteps);
-        var modules = new Dictionary<string, nn.Module> { ["model"] = stage.Model };
-        var optimizers = new Dictionary<string, Optimization> { ["model"] = optimization };
+        var optimizers = new Dictionary<string, Optimization>();
+        using var disposeOptimizers = new Disposables(optimizers.Values);
+        foreach (var (name, parameters) in stage.Optimizers)
+            optimizers[name] = new Optimization(parameters.Parameters, parameters.Settings ?? arguments.Optimizer, optimizerSteps);
+        var modules = stage.CheckpointModules;
         var state = new TrainerState { Stage = stage.Name, Seed = arguments.Seed, InputFingerprint = stage.InputFingerprint, RunId = runId };
         string? checkpoint = null;
         if (resume)
@@ -35,8 +40,9 @@ public sealed class TrainingLoop(TrainingArguments arguments, RunDirectory run, 
             checkpoint = store.Latest() ?? throw new ArgumentException($"--resume: {store.Directory} holds no checkpoint of this run to continue from");
             var saved = CheckpointStore.ReadState(checkpoint);
             if (saved.InputFingerprint != stage.InputFingerprint)
-                throw new ArgumentException($"--resume: {checkpoint} was made with a different config or data; start a new run directory");
+                throw new ArgumentException($"--resume: {checkpoint} was made with a different config or data (the inputs changed since this run started); restore them or start a new run directory");
             state = CheckpointStore.Restore(checkpoint, modules, optimizers);
+            online?.Resumed(state.Step, state.Extra);
         }
 
         var sink = new MetricsFanOut([new JsonlMetricsSink(run.MetricsFile, checkpoint is null ? null : state.Step), .. extraSinks ?? []]);
@@ -54,26 +60,37 @@ public sealed class TrainingLoop(TrainingArguments arguments, RunDirectory run, 
         while (state.Step < totalSteps)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batches = DataOrder.Batches(stage.TrainExamples, arguments.PerDeviceTrainBatchSize, arguments.Seed, state.Epoch);
-            var group = batches.Skip(state.BatchInEpoch).Take(accumulation).ToList();
-            var outcome = stage.Step(group, cancellationToken);
-            double gradNorm = optimization.Step(state.Step);
+            StepOutcome outcome;
+            Dictionary<string, double> metrics;
+            if (online is not null)
+            {
+                outcome = await online.StepAsync(state.Step + 1, optimizers, cancellationToken);
+                double epoch = online.EpochAt(state.Step + 1);
+                state = state with { Step = state.Step + 1, Epoch = (int)epoch, Extra = new Dictionary<string, double>(online.ExtraState) };
+                // Online stages keep TRL's names for their own metrics (objective/kl, reward, …).
+                metrics = new Dictionary<string, double>(outcome.Metrics) { ["train/epoch"] = epoch };
+            }
+            else
+            {
+                var batches = DataOrder.Batches(stage.TrainExamples, arguments.PerDeviceTrainBatchSize, arguments.Seed, state.Epoch);
+                var group = batches.Skip(state.BatchInEpoch).Take(accumulation).ToList();
+                outcome = stage.Step(group, cancellationToken);
+                var gradNorms = optimizers.ToDictionary(o => o.Key, o => o.Value.Step(state.Step));
+                int consumed = state.BatchInEpoch + group.Count;
+                state = consumed >= batches.Count
+                    ? state with { Step = state.Step + 1, Epoch = state.Epoch + 1, BatchInEpoch = 0 }
+                    : state with { Step = state.Step + 1, BatchInEpoch = consumed };
+                metrics = Prefixed("train/", outcome.Metrics);
+                foreach (var (name, norm) in gradNorms) metrics[gradNorms.Count == 1 ? "train/grad_norm" : $"train/grad_norm/{name}"] = norm;
+                metrics["train/epoch"] = state.Epoch + (double)state.BatchInEpoch / batches.Count;
+            }
             tokensThisRun += outcome.Tokens;
-
-            int consumed = state.BatchInEpoch + group.Count;
-            state = consumed >= batches.Count
-                ? state with { Step = state.Step + 1, Epoch = state.Epoch + 1, BatchInEpoch = 0 }
-                : state with { Step = state.Step + 1, BatchInEpoch = consumed };
             bool last = state.Step >= totalSteps;
 
             double tokensPerSecond = tokensThisRun / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            var metrics = Prefixed("train/", outcome.Metrics);
-            metrics["train/learning_rate"] = optimization.CurrentLearningRate;
-            metrics["train/grad_norm"] = gradNorm;
-            metrics["train/epoch"] = state.Epoch + (double)state.BatchInEpoch / batches.Count;
+            metrics["train/learning_rate"] = optimizers.Values.First().CurrentLearningRate;
             metrics["perf/tokens_per_second"] = tokensPerSecond;
             if (arguments.PeakFlops > 0) metrics["perf/mfu"] = tokensPerSecond * stage.FlopsPerToken / arguments.PeakFlops;
-
             if (state.Step % arguments.EvalSteps == 0 || last)
             {
                 stage.Model.eval();
@@ -116,6 +133,15 @@ public sealed class TrainingLoop(TrainingArguments arguments, RunDirectory run, 
 
     static Dictionary<string, double> Prefixed(string prefix, IReadOnlyDictionary<string, double> values) =>
         values.ToDictionary(kv => prefix + kv.Key, kv => kv.Value);
+
+    /// <summary>Disposes the optimizers built so far, also when building a later one fails.</summary>
+    sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
+        }
+    }
 
     static string DeviceOf(nn.Module model) =>
         model.parameters().FirstOrDefault()?.device.ToString() ?? "cpu";

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Preference.Models.Tokenization;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 
 namespace Preference.Training.Dpo;
@@ -115,15 +113,9 @@ public sealed record PreferenceData
     // tokens themselves decide that.
     static string ComputeFingerprint(DpoConfig config, IEnumerable<CompletionTokens> tokens)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(config with { PeakFlops = 0 })));
-        foreach (var example in tokens)
-        {
-            foreach (var id in example.Prompt) hash.AppendData(BitConverter.GetBytes(id));
-            hash.AppendData([0xFE]);
-            foreach (var id in example.Completion) hash.AppendData(BitConverter.GetBytes(id));
-            hash.AppendData([0xFF]);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        using var fingerprint = new InputFingerprint();
+        fingerprint.Add(config with { PeakFlops = 0 });
+        foreach (var example in tokens) fingerprint.Add(example.Prompt, 0xFE).Add(example.Completion, 0xFF);
+        return fingerprint.Value();
     }
 }

@@ -1,24 +1,24 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Preference.Core.Rewards;
 using Preference.Training.Common;
+using Preference.Training.Estimation;
 using Preference.Training.Ppo;
 using static TorchSharp.torch;
 
 namespace Preference.Training.Grpo;
 
 /// <summary>
-/// Critic-free online RL as TRL's GRPOTrainer does it (and RLOO / REINFORCE++ by their advantage estimators): each
-/// step samples num_generations completions per prompt, scores them, turns each group's rewards into advantages,
-/// and takes num_iterations clipped policy-gradient steps on the batch. No value model is trained or held; the
-/// reference only exists when β > 0. Checkpoints hold the policy (or its adapters), optimizer, RNG and step, and every
-/// random choice derives from (seed, step), so a stopped run resumes to the same numbers.
+/// Critic-free online RL as TRL's GRPOTrainer does it (and RLOO / REINFORCE++ by their advantage estimators), on
+/// <see cref="TrainingLoop"/>: each step samples num_generations completions per prompt, scores them, turns each
+/// group's rewards into advantages, and takes num_iterations clipped policy-gradient steps on the batch. No value model
+/// is trained or held; the reference only exists when β > 0. The loop's checkpoints hold the policy (or its adapters),
+/// optimizer, RNG and step, and every random choice derives from (seed, step), so a stopped run resumes to the same numbers.
 /// </summary>
-public sealed class GrpoTrainer
+public sealed class GrpoTrainer : OnlineTrainer
 {
     public const string Stage = "grpo";
+    const string OptimizerName = "policy";
 
     /// <summary>Above this fraction of zero-spread groups or truncated completions a step says it is unlikely to learn.</summary>
     public const double WarningFraction = 0.5;
@@ -26,122 +26,73 @@ public sealed class GrpoTrainer
     readonly GrpoConfig _config;
     readonly GrpoModels _models;
     readonly IRewardSource _reward;
-    readonly IReadOnlyList<string> _prompts;
-    readonly RunDirectory _run;
+    readonly IReadOnlyDictionary<string, nn.Module> _checkpointModules;
+    NoLearningWarnings? _warnings;
 
     public GrpoTrainer(GrpoConfig config, GrpoModels models, IRewardSource reward, IReadOnlyList<string> prompts, RunDirectory run)
+        : base(config, config.Problems(), models.Policy, models.Tokenizer, prompts, run, "max_completion_length", config.MaxCompletionLength)
     {
-        if (config.Problems().FirstOrDefault(p => !p.StartsWith("prompts", StringComparison.Ordinal)) is { } problem)
-            throw new ArgumentException(problem);
-        if (prompts.Count == 0) throw new ArgumentException("prompts: no training prompts");
         if (config.Beta > 0 && !models.HasReference) throw new ArgumentException("beta: > 0 needs a reference model; load the models with this config");
-        int longest = prompts.Max(p => models.Tokenizer.Encode(p, addBos: true).Count);
-        if (longest + config.MaxCompletionLength > models.Policy.Shape.MaxPositions)
-            throw new ArgumentException($"max_completion_length: the longest prompt ({longest} tokens) plus {config.MaxCompletionLength} new tokens exceeds the model's context of {models.Policy.Shape.MaxPositions}");
-        (_config, _models, _reward, _prompts, _run) = (config, models, reward, prompts, run);
+        (_config, _models, _reward) = (config, models, reward);
+        _checkpointModules = models.CheckpointModules();
     }
-
-    /// <summary>Extra places metrics go besides metrics.jsonl (the server's training channel, a console table).</summary>
-    public IReadOnlyList<IMetricsSink> Sinks { get; init; } = [];
-
-    public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Where the no-learning warnings go (most groups without reward spread, most completions truncated).</summary>
     public TextWriter? Warnings { get; init; }
 
-    /// <summary>Prompt → reference answer handed to the reward sources beside the prompt; null: no references.</summary>
-    public IReadOnlyDictionary<string, string>? References { get; init; }
-
-    /// <summary>Prompt → the other fields of its .jsonl line (<see cref="PromptFile.ReadFields"/>), handed to the reward
+    /// <summary>Prompt → the other fields of its .jsonl line (<see cref="PromptFile.ReadAll"/>), handed to the reward
     /// sources as TRL passes extra dataset columns; null: none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>>? PromptFields { get; init; }
 
-    /// <summary>Stop after this step even though the run has more (simulates a kill in tests). Null runs to the end.</summary>
-    public long? StopAfterStep { get; init; }
+    public override string Name => Stage;
 
-    public async Task<GrpoResult> TrainAsync(bool resume, CancellationToken cancellationToken = default)
+    public override long TotalSteps => _config.MaxSteps;
+
+    public override int OptimizerStepsPerStep => _config.NumIterations;
+
+    protected override int PromptsPerStep => _config.PromptsPerStep;
+
+    public override IReadOnlyDictionary<string, nn.Module> CheckpointModules => _checkpointModules;
+
+    public override IReadOnlyDictionary<string, OptimizedParameters> Optimizers =>
+        new Dictionary<string, OptimizedParameters> { [OptimizerName] = new(_models.TrainableParameters()) };
+
+    // The extra fields reach the rewards, so they are part of the inputs.
+    protected override IEnumerable<object?> RewardInputs() =>
+    [
+        PromptFields?.OrderBy(f => f.Key, StringComparer.Ordinal)
+            .Select(f => new { prompt = f.Key, fields = f.Value.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value.GetRawText()}") })
+            .ToList(),
+    ];
+
+    // Per generated token: sampling, the reference's forward when β > 0, then num_iterations forward and backward passes.
+    public override double FlopsPerToken => (_config.Beta > 0 ? 4.0 : 2.0) * _models.Policy.ParameterCount()
+        + _config.NumIterations * ModelFlops.TrainingPerToken(_models.Policy, _config.MaxCompletionLength);
+
+    public override async Task<StepOutcome> StepAsync(long step, IReadOnlyDictionary<string, Optimization> optimizers, CancellationToken cancellationToken)
     {
-        var checkpoints = _run.Checkpoints(_config.SaveTotalLimit);
-        using var optimization = new Optimization(_models.TrainableParameters(), _config.Optimizer, (long)_config.MaxSteps * _config.NumIterations);
-        var modules = _models.CheckpointModules();
-        var optimizers = new Dictionary<string, Optimization> { ["policy"] = optimization };
-        string fingerprint = Fingerprint();
-        var samples = new SamplesFile(Path.Combine(_run.Path, "samples.jsonl"));
-
-        var state = new TrainerState { Stage = Stage, Seed = _config.Seed, InputFingerprint = fingerprint };
-        long? resumedFrom = null;
-        if (resume && checkpoints.Latest() is { } latest)
-        {
-            if (CheckpointStore.ReadState(latest).InputFingerprint != fingerprint)
-                throw new ArgumentException($"{latest}: the config or prompts changed since this run started; start a new output directory or restore them to resume");
-            state = CheckpointStore.Restore(latest, modules, optimizers);
-            resumedFrom = state.Step;
-            samples.DropAfter(state.Step);
-        }
-        else
-        {
-            _run.WriteEnvironment(_models.Policy.Device.ToString(), _config.Seed);
-        }
-
-        var metricsSink = new MetricsFanOut([new JsonlMetricsSink(_run.MetricsFile, resumedFrom), .. Sinks]);
+        var optimization = optimizers[OptimizerName];
+        var prompts = PromptsOf(step);
         var collector = new GroupRolloutCollector(_models, _config, _reward, References, PromptFields);
-        var update = new GrpoUpdate(_models, _config, optimization);
-        var warnings = new NoLearningWarnings(Warnings);
-        var elapsed = Stopwatch.StartNew();
-        IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
-        long total = _config.MaxSteps, end = Math.Min(total, StopAfterStep ?? total);
-
-        for (long step = state.Step + 1; step <= end; step++)
+        var (rollout, generateSeconds, scoreSeconds) = await collector.CollectAsync(prompts, GenerationSeed(step), cancellationToken);
+        using (rollout)
         {
-            var (epoch, prompts) = PromptBatches.ForStep(_prompts, _config.PromptsPerStep, _config.Seed, step);
-            var (rollout, generateSeconds, scoreSeconds) = await collector.CollectAsync(prompts, GenerationSeed(step), cancellationToken);
-            using (rollout)
-            {
-                var trainTimer = Stopwatch.StartNew();
-                var stats = update.Run(rollout, step, cancellationToken);
-                var times = new PhaseTimes(generateSeconds, scoreSeconds, trainTimer.Elapsed.TotalSeconds);
-                last = GrpoMetrics.Of(rollout, stats, _reward, _config, step, times);
-                warnings.Check(step, last);
-                if (step % _config.LoggingSteps == 0 || step == end) await metricsSink.WriteAsync(new MetricsRecord(Stage, step, last), cancellationToken);
-                if (_config.SampleSteps > 0 && step % _config.SampleSteps == 0)
-                    await samples.AppendAsync(Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => (object)new
-                    {
-                        step,
-                        prompt = rollout.Prompts[i],
-                        completion = rollout.Completions[i],
-                        score = rollout.Rewards[i / _config.NumGenerations, i % _config.NumGenerations],
-                    }), cancellationToken);
-            }
-
-            state = state with { Step = step, Epoch = epoch };
-            if (step % _config.SaveSteps == 0 || step == total) checkpoints.Save(state, modules, optimizers);
-            Progress?.Report(new TrainingProgress(Stage, step, total, last,
-                (step - (resumedFrom ?? 0)) * _config.GenerationBatchSize * (double)_config.MaxCompletionLength / elapsed.Elapsed.TotalSeconds, elapsed.Elapsed));
+            var trainTimer = Stopwatch.StartNew();
+            var stats = new GrpoUpdate(_models, _config, optimization).Run(rollout, step, cancellationToken);
+            var times = new PhaseTimes(generateSeconds, scoreSeconds, trainTimer.Elapsed.TotalSeconds);
+            var metrics = GrpoMetrics.Of(rollout, stats, _reward, _config, step, times);
+            (_warnings ??= new NoLearningWarnings(Warnings)).Check(step, metrics);
+            await WriteSamplesAsync(step, rollout.Prompts, rollout.Completions,
+                i => rollout.Rewards[i / _config.NumGenerations, i % _config.NumGenerations], cancellationToken);
+            return new StepOutcome(metrics, rollout.CompletionLengths.Sum(l => (long)l));
         }
-
-        if (state.Step != total) return new GrpoResult(state.Step, null, last);
-        var final = _run.FinalModelDirectory;
-        var merged = ModelExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _models.PolicySource, final,
-            _models.Lora is not null && _config.MergeAdapters, cancellationToken);
-        var (model, adapters) = (merged ?? final, _models.Lora is null ? null : final);
-        return new GrpoResult(state.Step, model, last, adapters);
     }
 
-    long GenerationSeed(long step) => unchecked(_config.Seed * 1_000_003L + step);
-
-    string Fingerprint()
-    {
-        var json = JsonSerializer.Serialize(new
-        {
-            config = _config,
-            prompts = _prompts,
-            references = References?.OrderBy(r => r.Key, StringComparer.Ordinal).ToList(),
-            fields = PromptFields?.OrderBy(f => f.Key, StringComparer.Ordinal)
-                .Select(f => new { prompt = f.Key, fields = f.Value.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value.GetRawText()}") })
-                .ToList(),
-        });
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
-    }
+    /// <summary>The policy as a Hugging Face model, or with LoRA its PEFT adapters (and at the end, unless
+    /// merge_adapters is off, the merged model in final/merged). Returns the merged model's directory, or null.</summary>
+    public override string? Export(string directory, bool final, CancellationToken cancellationToken) =>
+        ModelExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _models.PolicySource, directory,
+            final && _models.Lora is not null && _config.MergeAdapters, cancellationToken);
 
     /// <summary>Says so (once, when it starts) when a step is in one of the usual silent no-learning states.</summary>
     sealed class NoLearningWarnings(TextWriter? writer)

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Preference.Core.Rewards;
 using Preference.Models.Heads;
 using Preference.Models.Lora;
 using Preference.Models.Loading;
 using Preference.Training.Common;
+using Preference.Training.Estimation;
 using Preference.Training.Rewards;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,117 +12,82 @@ using static TorchSharp.torch;
 namespace Preference.Training.Ppo;
 
 /// <summary>
-/// PPO for language models as TRL's PPOTrainer does it: each step samples a batch of responses, scores them, shapes
-/// per-token rewards with a KL penalty to the frozen reference, estimates advantages with GAE and runs clipped
-/// policy/value updates. Checkpoints hold policy, value model, optimizer, KL coefficient, RNG and step, and every
-/// random choice derives from (seed, step), so a killed run resumes to the same numbers.
+/// PPO for language models as TRL's PPOTrainer does it, on <see cref="TrainingLoop"/>: each step samples a batch of
+/// responses, scores them, shapes per-token rewards with a KL penalty to the frozen reference, estimates advantages
+/// with GAE and runs clipped policy/value updates. The loop's checkpoints hold policy (or its adapters), value model,
+/// optimizer, RNG, step and the KL coefficient, and every random choice derives from (seed, step), so a killed run
+/// resumes to the same numbers.
 /// </summary>
-public sealed class PpoTrainer
+public sealed class PpoTrainer : OnlineTrainer
 {
     public const string Stage = "ppo";
     const string KlCoefKey = "kl_coef";
+    const string OptimizerName = "policy_and_value";
 
     readonly PpoConfig _config;
     readonly PpoModels _models;
     readonly IRewardSource _reward;
-    readonly IReadOnlyList<string> _prompts;
-    readonly RunDirectory _run;
+    readonly KlController _kl;
+    readonly IReadOnlyDictionary<string, nn.Module> _checkpointModules;
 
     public PpoTrainer(PpoConfig config, PpoModels models, IRewardSource reward, IReadOnlyList<string> prompts, RunDirectory run)
+        : base(config, config.Problems(), models.Policy, models.Tokenizer, prompts, run, "response_length", config.ResponseLength)
     {
-        if (config.Problems().FirstOrDefault(p => !p.StartsWith("prompts", StringComparison.Ordinal)) is { } problem)
-            throw new ArgumentException(problem);
-        if (prompts.Count == 0) throw new ArgumentException("prompts: no training prompts");
-        int longest = prompts.Max(p => models.Tokenizer.Encode(p, addBos: true).Count);
-        if (longest + config.ResponseLength > models.Policy.Shape.MaxPositions)
-            throw new ArgumentException($"response_length: the longest prompt ({longest} tokens) plus {config.ResponseLength} new tokens exceeds the model's context of {models.Policy.Shape.MaxPositions}");
-        (_config, _models, _reward, _prompts, _run) = (config, models, reward, prompts, run);
+        (_config, _models, _reward) = (config, models, reward);
+        _kl = KlController.For(config);
+        _checkpointModules = models.CheckpointModules();
     }
-
-    /// <summary>Extra places metrics go besides metrics.jsonl (the server's training channel, a console table).</summary>
-    public IReadOnlyList<IMetricsSink> Sinks { get; init; } = [];
-
-    public IProgress<TrainingProgress>? Progress { get; init; }
-
-    /// <summary>
-    /// Prompt → reference answer for reference-guided reward models (<see cref="PromptFile.ReadReferences"/>); it goes
-    /// to the reward source beside the prompt, never into the policy's input. Null: no references.
-    /// </summary>
-    public IReadOnlyDictionary<string, string>? References { get; init; }
 
     /// <summary>For tests only: −1 flips the advantage sign, which must stop the reward from rising.</summary>
     internal double AdvantageSign { get; init; } = 1;
 
-    /// <summary>Stop after this step even though the run has more (simulates a kill in tests). Null runs to the end.</summary>
-    public long? StopAfterStep { get; init; }
+    public override string Name => Stage;
 
-    public async Task<PpoResult> TrainAsync(bool resume, CancellationToken cancellationToken = default)
+    public override long TotalSteps => _config.TotalSteps;
+
+    public override int OptimizerStepsPerStep => _config.NumPpoEpochs * _config.NumMiniBatches;
+
+    protected override int PromptsPerStep => _config.BatchSize;
+
+    public override IReadOnlyDictionary<string, nn.Module> CheckpointModules => _checkpointModules;
+
+    // One AdamW over policy and value together, as TRL wraps both in one module (one gradient clip over both).
+    public override IReadOnlyDictionary<string, OptimizedParameters> Optimizers =>
+        new Dictionary<string, OptimizedParameters> { [OptimizerName] = new(_models.TrainableParameters()) };
+
+    // Per generated token: sampling and the rollout's policy, reference and value forwards (2 FLOPs per parameter
+    // each), then num_ppo_epochs forward and backward passes of policy and value.
+    public override double FlopsPerToken => 8.0 * _models.Policy.ParameterCount()
+        + 2.0 * _config.NumPpoEpochs * ModelFlops.TrainingPerToken(_models.Policy, _config.ResponseLength);
+
+    protected override long ParameterCount => _models.Policy.ParameterCount()
+        + (_models.SharesTrunk ? (nn.Module)_models.Value.Head : _models.Value).parameters().Sum(p => p.numel());
+
+    public override IReadOnlyDictionary<string, double> ExtraState => new Dictionary<string, double> { [KlCoefKey] = _kl.Value };
+
+    public override void Resumed(long step, IReadOnlyDictionary<string, double> extra)
     {
-        var checkpoints = _run.Checkpoints(_config.SaveTotalLimit);
-        var parameters = _models.TrainableParameters().ToList();
-        using var optimization = new Optimization(parameters, _config.Optimizer,
-            (long)_config.TotalSteps * _config.NumPpoEpochs * _config.NumMiniBatches);
-        var modules = _models.CheckpointModules();
-        var optimizers = new Dictionary<string, Optimization> { ["policy_and_value"] = optimization };
-        var kl = KlController.For(_config);
-        string fingerprint = Fingerprint();
-
-        var state = new TrainerState { Stage = Stage, Seed = _config.Seed, InputFingerprint = fingerprint };
-        long? resumedFrom = null;
-        if (resume && checkpoints.Latest() is { } latest)
-        {
-            var saved = CheckpointStore.ReadState(latest);
-            if (saved.InputFingerprint != fingerprint)
-                throw new ArgumentException($"{latest}: the config or prompts changed since this run started; start a new output directory or restore them to resume");
-            state = CheckpointStore.Restore(latest, modules, optimizers);
-            kl.Restore(state.Extra[KlCoefKey]);
-            resumedFrom = state.Step;
-            Samples.DropAfter(state.Step);
-        }
-        else
-        {
-            _run.WriteEnvironment(_models.Policy.Device.ToString(), _config.Seed);
-        }
-
-        var metricsSink = new MetricsFanOut([new JsonlMetricsSink(_run.MetricsFile, resumedFrom), .. Sinks]);
-        var collector = new RolloutCollector(_models, _config, _reward, new RewardShaping(_config.MissingEosPenalty, _config.RewardClip), References);
-        var update = new PpoUpdate(_models, _config, optimization);
-        var elapsed = Stopwatch.StartNew();
-        IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
-        long total = _config.TotalSteps, end = Math.Min(total, StopAfterStep ?? total);
-
-        for (long step = state.Step + 1; step <= end; step++)
-        {
-            var (epoch, prompts) = PromptBatches.ForStep(_prompts, _config.BatchSize, _config.Seed, step);
-            var (rollout, generateSeconds, scoreSeconds) = await collector.CollectAsync(prompts, kl.Value, GenerationSeed(step), cancellationToken);
-            using (rollout)
-            {
-                var trainTimer = Stopwatch.StartNew();
-                var stats = update.Run(rollout, step, AdvantageSign, cancellationToken);
-                var times = new PhaseTimes(generateSeconds, scoreSeconds, trainTimer.Elapsed.TotalSeconds);
-                last = Metrics(rollout, stats, kl.Value, optimization.CurrentLearningRate, step, times);
-                kl.Update(last["objective/kl"], _config.BatchSize);
-                await metricsSink.WriteAsync(new MetricsRecord(Stage, step, last), cancellationToken);
-                if (_config.SampleSteps > 0 && step % _config.SampleSteps == 0) await WriteSamplesAsync(rollout, step, cancellationToken);
-            }
-
-            state = state with
-            {
-                Step = step,
-                Epoch = epoch,
-                Extra = new Dictionary<string, double> { [KlCoefKey] = kl.Value },
-            };
-            if (step % _config.SaveSteps == 0 || step == total) checkpoints.Save(state, modules, optimizers);
-            Progress?.Report(new TrainingProgress(Stage, step, total, last,
-                (step - (resumedFrom ?? 0)) * _config.BatchSize * (double)_config.ResponseLength / elapsed.Elapsed.TotalSeconds, elapsed.Elapsed));
-        }
-
-        if (state.Step != total) return new PpoResult(state.Step, null, last);
-        var (model, adapters) = SaveFinal(_run.FinalModelDirectory, cancellationToken);
-        return new PpoResult(state.Step, model, last, adapters);
+        _kl.Restore(extra[KlCoefKey]);
+        base.Resumed(step, extra);
     }
 
-    long GenerationSeed(long step) => unchecked(_config.Seed * 1_000_003L + step);
+    public override async Task<StepOutcome> StepAsync(long step, IReadOnlyDictionary<string, Optimization> optimizers, CancellationToken cancellationToken)
+    {
+        var optimization = optimizers[OptimizerName];
+        var prompts = PromptsOf(step);
+        var collector = new RolloutCollector(_models, _config, _reward, new RewardShaping(_config.MissingEosPenalty, _config.RewardClip), References);
+        var (rollout, generateSeconds, scoreSeconds) = await collector.CollectAsync(prompts, _kl.Value, GenerationSeed(step), cancellationToken);
+        using (rollout)
+        {
+            var trainTimer = Stopwatch.StartNew();
+            var stats = new PpoUpdate(_models, _config, optimization).Run(rollout, step, AdvantageSign, cancellationToken);
+            var times = new PhaseTimes(generateSeconds, scoreSeconds, trainTimer.Elapsed.TotalSeconds);
+            var metrics = Metrics(rollout, stats, _kl.Value, optimization.CurrentLearningRate, step, times);
+            _kl.Update(metrics["objective/kl"], _config.BatchSize);
+            await WriteSamplesAsync(step, rollout.Prompts, rollout.Completions, i => rollout.ScoreValues[i], cancellationToken);
+            return new StepOutcome(metrics, (long)Math.Round(metrics["val/response_length"] * _config.BatchSize));
+        }
+    }
 
     Dictionary<string, double> Metrics(Rollout rollout, PpoUpdateStats stats, double klCoef, double learningRate, long step, PhaseTimes times)
     {
@@ -172,29 +135,18 @@ public sealed class PpoTrainer
         return metrics;
     }
 
-    Task WriteSamplesAsync(Rollout rollout, long step, CancellationToken cancellationToken) =>
-        Samples.AppendAsync(Enumerable.Range(0, Math.Min(_config.NumSamples, rollout.Prompts.Count)).Select(i => (object)new
-        {
-            step,
-            prompt = rollout.Prompts[i],
-            completion = rollout.Completions[i],
-            score = rollout.ScoreValues[i],
-        }), cancellationToken);
-
-    SamplesFile Samples => new(Path.Combine(_run.Path, "samples.jsonl"));
-
     /// <summary>
     /// final/ holds the policy as a Hugging Face model with its tokenizer, or with LoRA its PEFT adapters (with the
     /// base and, unless merge_adapters is off, the merged model in final/merged: see <see cref="LoraExport"/>), and the
     /// value model in final/value_model as a sequence classifier (trunk + score.weight, Hugging Face layout), which
-    /// loads as a reward model and as PpoConfig.ValueModel. Returns (model, adapters) directories.
+    /// loads as a reward model and as PpoConfig.ValueModel. Returns the merged model's directory, or null.
     /// </summary>
-    (string Model, string? Adapters) SaveFinal(string directory, CancellationToken cancellationToken)
+    public override string? Export(string directory, bool final, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var merged = ModelExport.Save(_models.Policy, _models.Tokenizer, _models.Lora, _models.PolicySource, directory,
-            _models.Lora is not null && _config.MergeAdapters, cancellationToken);
-        (string Model, string? Adapters) result = (merged ?? directory, _models.Lora is null ? null : directory);
+            final && _models.Lora is not null && _config.MergeAdapters, cancellationToken);
+        if (!final) return merged;
         // A value head on the policy's own layers reads them with the adapters: written out, those are merged in.
         foreach (var (_, layer) in _models.Value.Trunk.Adapters()) layer.Merge();
         var valueDirectory = Path.Combine(directory, ValueModelDirectoryName);
@@ -202,7 +154,7 @@ public sealed class PpoTrainer
             SequenceClassifierDirectory.Save(_models.Value.Trunk, _models.Value.Head.Weight, _models.Tokenizer,
                 valueDirectory, cancellationToken: cancellationToken);
         File.WriteAllText(Path.Combine(valueDirectory, "README.md"), ValueModelReadme);
-        return result;
+        return merged;
     }
 
     const string ValueModelReadme = """
@@ -218,13 +170,4 @@ public sealed class PpoTrainer
 
     /// <summary>Where final/ keeps the value model.</summary>
     public const string ValueModelDirectoryName = "value_model";
-
-    string Fingerprint()
-    {
-        // References change the rewards, so they are part of the inputs; without them the fingerprint is the one older runs have.
-        var json = References is null
-            ? JsonSerializer.Serialize(new { config = _config, prompts = _prompts })
-            : JsonSerializer.Serialize(new { config = _config, prompts = _prompts, references = References.OrderBy(r => r.Key, StringComparer.Ordinal).ToList() });
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
-    }
 }

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Preference.Models.Tokenization;
+using Preference.Training.Common;
 using Preference.Training.Data;
 
 namespace Preference.Training.Sft;
@@ -36,13 +34,9 @@ public sealed record SftData(TokenizedSet Train, TokenizedSet Validation, string
     // tokens themselves decide that.
     static string ComputeFingerprint(SftConfig config, TokenizedSet train)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(config with { ForgettingSamples = 0, PeakFlops = 0 })));
-        foreach (var example in train.Examples)
-        {
-            foreach (var id in example.Ids) hash.AppendData(BitConverter.GetBytes(id));
-            hash.AppendData([0xFF]);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        using var fingerprint = new InputFingerprint();
+        fingerprint.Add(config with { ForgettingSamples = 0, PeakFlops = 0 });
+        foreach (var example in train.Examples) fingerprint.Add(example.Ids, 0xFF);
+        return fingerprint.Value();
     }
 }

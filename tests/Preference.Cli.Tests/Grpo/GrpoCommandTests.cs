@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -71,7 +70,8 @@ public sealed class GrpoCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "final", "config.json")));
         Assert.True(File.Exists(Path.Combine(output, "final", "model.safetensors")));
         Assert.False(File.Exists(Path.Combine(output, "final", "value_model.safetensors")));
-        var rows = File.ReadAllLines(Path.Combine(output, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var rows = File.ReadAllLines(Path.Combine(output, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(row => row.GetProperty("step").GetInt64() > 0).ToList();
         Assert.Equal(2, rows.Count);
         foreach (var name in new[] { "reward", "reward_std", "frac_reward_zero_std", "kl", "rewards/dog/mean", "rewards/judge/mean", "completions/clipped_ratio" })
             Assert.True(rows[1].TryGetProperty(name, out _), $"metric {name} is missing");
@@ -79,7 +79,7 @@ public sealed class GrpoCommandTests : IDisposable
 
         var again = await PrefProcess.RunAsync("grpo", "--config", config, "--output", output, "--threads", "1");
         Assert.Equal(1, again.ExitCode);
-        Assert.Contains("already holds a run; pass --resume", again.Stderr);
+        Assert.Contains("already holds a grpo run; pass --resume", again.Stderr);
     }
 
     [Fact]
@@ -128,50 +128,6 @@ public sealed class GrpoCommandTests : IDisposable
         Assert.Equal(4, seen.Count(s => s == "dog:1"));
         Assert.Equal(4, seen.Count(s => s == "happy:2"));
     }
-
-    [Fact]
-    public async Task Resume_after_a_real_kill_gives_identical_losses()
-    {
-        var config = WriteConfig(TinyConfig.Replace("max_steps: 2", "max_steps: 6").Replace("save_steps: 1", "save_steps: 2"));
-        var straight = Path.Combine(directory, "straight");
-        var killed = Path.Combine(directory, "killed");
-        Assert.Equal(0, (await PrefProcess.RunAsync("grpo", "--config", config, "--output", straight, "--threads", "1")).ExitCode);
-
-        // Killed once step 3 is reported: the checkpoint of step 2 (or 4, if the kill lands late) is where it resumes.
-        await RunUntilKilledAsync(["grpo", "--config", config, "--output", killed, "--threads", "1"], "grpo: step 3/6");
-        Assert.False(Directory.Exists(Path.Combine(killed, "final")));
-        var resumed = await PrefProcess.RunAsync("grpo", "--config", config, "--output", killed, "--threads", "1", "--resume");
-        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-
-        var expected = MetricRows(straight);
-        Assert.Equal(6, expected.Count);
-        Assert.Equal(expected, MetricRows(killed));
-    }
-
-    static async Task RunUntilKilledAsync(string[] args, string killAfter)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pref.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
-            if (line.StartsWith(killAfter, StringComparison.Ordinal))
-            {
-                process.Kill(entireProcessTree: true);
-                break;
-            }
-        await process.WaitForExitAsync(timeout.Token);
-        await stdout;
-        Assert.NotEqual(0, process.ExitCode);
-    }
-
-    /// <summary>Every metric row except wall-clock timings, as exact numbers.</summary>
-    static List<string> MetricRows(string run) =>
-        File.ReadLines(Path.Combine(run, "metrics.jsonl")).Select(line => string.Join(", ", JsonDocument.Parse(line).RootElement.EnumerateObject()
-            .Where(p => p.Value.ValueKind == JsonValueKind.Number && !p.Name.StartsWith("time/") && !p.Name.StartsWith("perf/"))
-            .Select(p => $"{p.Name}={p.Value.GetRawText()}"))).ToList();
 
     [Theory]
     [InlineData("loss_type: dr_grpo", "loss_type: huber", "grpo.loss_type")]

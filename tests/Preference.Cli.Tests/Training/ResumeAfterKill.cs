@@ -7,15 +7,18 @@ namespace Preference.Cli.Tests.Training;
 /// The one resume test every training stage runs: the real `pref` process trains straight through into one directory;
 /// a second process with the same arguments is killed (SIGKILL, no chance to clean up) once it has logged
 /// <c>killAfterStep</c> steps and written a checkpoint; `--resume` then finishes that run. Every logged loss of the
-/// resumed run must equal the uninterrupted run's at the same step.
+/// resumed run must equal the uninterrupted run's at the same step (online stages name their losses as TRL does, so
+/// they say which metrics to compare).
 /// </summary>
 public static class ResumeAfterKill
 {
     /// <param name="arguments">The stage's command line without --output/--resume (e.g. dpo -c config --set …).</param>
     /// <param name="workDirectory">Where the two run directories go.</param>
+    /// <param name="metrics">The metrics compared at every step; default train/loss.</param>
     public static async Task AssertIdenticalLossesAsync(string[] arguments, string workDirectory, int killAfterStep = 3,
-        string metric = "train/loss")
+        params string[] metrics)
     {
+        if (metrics.Length == 0) metrics = ["train/loss"];
         var straight = Path.Combine(workDirectory, "straight");
         var killed = Path.Combine(workDirectory, "killed");
         var done = await PrefProcess.RunAsync([.. arguments, "--output", straight]);
@@ -25,12 +28,15 @@ public static class ResumeAfterKill
         var resumed = await PrefProcess.RunAsync([.. arguments, "--output", killed, "--resume"]);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
 
-        var expected = Losses(straight, metric);
-        var actual = Losses(killed, metric);
-        Assert.True(expected.Count > killAfterStep, $"the straight run logged only {expected.Count} losses; nothing was left to resume");
-        Assert.Equal(expected.Keys, actual.Keys);
-        foreach (var (step, loss) in expected)
-            Assert.True(Math.Abs(loss - actual[step]) < 1e-5, $"step {step}: {loss} uninterrupted vs {actual[step]} resumed after a kill");
+        foreach (var metric in metrics)
+        {
+            var expected = Losses(straight, metric);
+            var actual = Losses(killed, metric);
+            Assert.True(expected.Count > killAfterStep, $"the straight run logged only {expected.Count} values of {metric}; nothing was left to resume");
+            Assert.Equal(expected.Keys, actual.Keys);
+            foreach (var (step, loss) in expected)
+                Assert.True(Math.Abs(loss - actual[step]) < 1e-5, $"step {step}: {metric} {loss} uninterrupted vs {actual[step]} resumed after a kill");
+        }
     }
 
     static async Task RunUntilKilledAsync(string[] arguments, string runDirectory, int killAfterStep)

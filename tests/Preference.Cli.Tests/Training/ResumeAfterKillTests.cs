@@ -52,6 +52,36 @@ public sealed class ResumeAfterKillTests : IDisposable
         await ResumeAfterKill.AssertIdenticalLossesAsync(["kto", "--set", $"kto.train_file={data}", .. Common("kto")], Path.Combine(directory, "kto"));
     }
 
+    // The online stages on the bundled model: a few prompts, short completions, a keyword reward; dropout is off, so
+    // only the restored RNG state (sampling), weights, optimizer and, for PPO, the adaptive KL coefficient repeat the run.
+    static readonly string OnlinePrompts = "[" + string.Join(", ", Names.Select(n => $"'{n} went to the park.'")) + "]";
+
+    static readonly Dictionary<string, (string[] Settings, string[] Losses)> Online = new()
+    {
+        ["ppo"] = (
+        [
+            "total_episodes=48", "per_device_train_batch_size=2", "num_mini_batches=2", "num_ppo_epochs=2", "response_length=12",
+            "temperature=1.0", "adaptive_kl=true", "kl_horizon=100", "optimizer={learning_rate: 5.0e-4}",
+        ], ["loss/policy_avg", "loss/value_avg", "objective/kl", "objective/kl_coef", "objective/scores"]),
+        ["grpo"] = (
+        [
+            "max_steps=12", "per_device_train_batch_size=4", "num_generations=2", "max_completion_length=12", "beta=0.04",
+            "num_iterations=2", "optimizer={learning_rate: 1.0e-4, gradient_accumulation_steps: 2}",
+        ], ["loss", "kl", "reward", "grad_norm"]),
+    };
+
+    [Theory]
+    [InlineData("ppo")]
+    [InlineData("grpo")]
+    public async Task Online_stage_resumes_after_kill_to_identical_losses(string stage)
+    {
+        var (settings, losses) = Online[stage];
+        string[] common = [$"prompts={OnlinePrompts}", "rewards=[{kind: keyword, keyword: she}]", "save_steps=2", "sample_steps=1"];
+        await ResumeAfterKill.AssertIdenticalLossesAsync(
+            [stage, .. common.Concat(settings).SelectMany(s => new[] { "--set", $"{stage}.{s}" }), "--threads", "1"],
+            Path.Combine(directory, stage), metrics: losses);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }

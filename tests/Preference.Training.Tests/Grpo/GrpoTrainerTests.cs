@@ -35,8 +35,9 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output) : IDisposable
         using (straightModels) await straight.TrainAsync(resume: false);
 
         // Stopped after step 3: the last checkpoint is step 2, so step 3's metrics row is dropped and done again.
-        var killed = SmallGrpoRun.Trainer(config, _killed, out var killedModels, stopAfter: 3);
-        using (killedModels) Assert.Null((await killed.TrainAsync(resume: false)).FinalModelDirectory);
+        var killed = SmallGrpoRun.Trainer(config, _killed, out var killedModels);
+        using (killedModels) await SmallPpoRun.StopAfterAsync(3, (progress, stop) => killed.TrainAsync(resume: false, progress, stop));
+        Assert.False(Directory.Exists(Path.Combine(_killed, "final")));
         var resumed = SmallGrpoRun.Trainer(config, _killed, out var resumedModels);
         using (resumedModels) await resumed.TrainAsync(resume: true);
 
@@ -92,10 +93,10 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output) : IDisposable
             Lora = new Preference.Models.Lora.LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] },
         };
         var trainer = SmallGrpoRun.Trainer(config, _straight, out var models);
-        GrpoResult result;
+        TrainingOutcome result;
         using (models) result = await trainer.TrainAsync(resume: false);
 
-        Assert.Equal(Path.Combine(_straight, "final", "merged"), result.FinalModelDirectory);
+        Assert.Equal(Path.Combine(_straight, "final", "merged"), result.MergedDirectory);
         Assert.True(File.Exists(Path.Combine(_straight, "final", "adapter_config.json")));
         Assert.True(File.Exists(Path.Combine(_straight, "final", "adapter_model.safetensors")));
         Assert.True(File.Exists(Path.Combine(_straight, "final", "merged", "config.json")));
@@ -111,11 +112,12 @@ public sealed class GrpoTrainerTests(ITestOutputHelper output) : IDisposable
         using var models = GrpoModels.Load(config, torch.CPU);
         var trainer = new GrpoTrainer(config, models, Preference.Training.Rewards.RewardSources.Build(config.Rewards), config.Prompts,
             new RunDirectory(_straight)) { Warnings = warnings };
-        var result = await trainer.TrainAsync(resume: false);
+        await trainer.TrainAsync(resume: false);
 
-        Assert.Equal(1, result.LastMetrics["frac_reward_zero_std"]);
-        Assert.Equal(1, result.LastMetrics["warnings/zero_reward_spread"]);
-        Assert.Equal(0, result.LastMetrics["loss"], 6);
+        var row = SmallPpoRun.MetricRows(_straight).Single();
+        Assert.Equal(1, row["frac_reward_zero_std"]);
+        Assert.Equal(1, row["warnings/zero_reward_spread"]);
+        Assert.Equal(0, row["loss"], 6);
         Assert.Contains("have the same reward for every completion", warnings.ToString());
     }
 

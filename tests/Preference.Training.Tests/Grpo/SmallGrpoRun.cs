@@ -28,14 +28,11 @@ static class SmallGrpoRun
         Rewards = [new RewardSpec { Kind = "regex", Pattern = @"\b(she|her)\b" }],
     };
 
-    public static GrpoTrainer Trainer(GrpoConfig config, string directory, out GrpoModels models, long? stopAfter = null)
+    public static GrpoTrainer Trainer(GrpoConfig config, string directory, out GrpoModels models)
     {
         // One thread: under a loaded CI box, two OpenMP threads waiting on each other run many times slower.
         torch.set_num_threads(1);
         models = GrpoModels.Load(config, torch.CPU);
-        return new GrpoTrainer(config, models, RewardSources.Build(config.Rewards), config.Prompts, new RunDirectory(directory))
-        {
-            StopAfterStep = stopAfter,
-        };
+        return new GrpoTrainer(config, models, RewardSources.Build(config.Rewards), config.Prompts, new RunDirectory(directory));
     }
 }

@@ -22,9 +22,9 @@ public sealed class LoraPpoRuns : IAsyncLifetime
         var straight = SmallPpoRun.Trainer(Config, Straight, out var straightModels);
         using (straightModels) await straight.TrainAsync(resume: false);
 
-        var killed = SmallPpoRun.Trainer(Config, Killed, out var killedModels, stopAfter: 3);
+        var killed = SmallPpoRun.Trainer(Config, Killed, out var killedModels);
         KilledModels = killedModels;
-        await killed.TrainAsync(resume: false);
+        await SmallPpoRun.StopAfterAsync(3, (progress, stop) => killed.TrainAsync(resume: false, progress, stop));
 
         var resumed = SmallPpoRun.Trainer(Config, Killed, out var resumedModels);
         using (resumedModels) await resumed.TrainAsync(resume: true);

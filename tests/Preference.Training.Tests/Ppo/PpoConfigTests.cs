@@ -26,6 +26,22 @@ public sealed class PpoConfigTests
     }
 
     [Fact]
+    public void Max_steps_when_set_replaces_the_steps_total_episodes_give()
+    {
+        Assert.Equal(10, SmallPpoRun.Config(steps: 10).TotalSteps);
+        Assert.Equal(3, (SmallPpoRun.Config(steps: 10) with { MaxSteps = 3 }).TotalSteps);
+    }
+
+    [Fact]
+    public void Shared_training_keys_that_online_runs_cannot_honour_are_refused_naming_the_key()
+    {
+        Assert.Contains((SmallPpoRun.Config() with { DisableDropout = false }).Problems(), p => p.StartsWith("disable_dropout:", StringComparison.Ordinal));
+        Assert.Contains((SmallPpoRun.Config() with { NumTrainEpochs = 3 }).Problems(), p => p.StartsWith("num_train_epochs:", StringComparison.Ordinal));
+        Assert.Contains((SmallPpoRun.Config() with { EarlyStoppingPatience = 2 }).Problems(), p => p.StartsWith("early_stopping_patience:", StringComparison.Ordinal));
+        Assert.Contains((SmallPpoRun.Config() with { SaveSteps = 0 }).Problems(), p => p.StartsWith("save_steps", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_small_runs_configs_are_valid()
     {
         Assert.Empty(SmallPpoRun.Config().Problems());

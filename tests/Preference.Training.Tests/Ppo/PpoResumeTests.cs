@@ -13,8 +13,8 @@ public sealed class PpoResumeTests : IDisposable
         using (straightModels) await straight.TrainAsync(resume: false);
 
         // "Killed" after step 3: the last checkpoint is step 2, and step 3's metrics row must be dropped and redone.
-        var killed = SmallPpoRun.Trainer(config, _killed, out var killedModels, stopAfter: 3);
-        using (killedModels) await killed.TrainAsync(resume: false);
+        var killed = SmallPpoRun.Trainer(config, _killed, out var killedModels);
+        using (killedModels) await SmallPpoRun.StopAfterAsync(3, (progress, stop) => killed.TrainAsync(resume: false, progress, stop));
         var resumed = SmallPpoRun.Trainer(config, _killed, out var resumedModels);
         using (resumedModels) await resumed.TrainAsync(resume: true);
 

@@ -41,7 +41,7 @@ static class SmallPpoRun
         Rewards = [new RewardSpec { Kind = "regex", Pattern = @"\b(she|her)\b" }],
     };
 
-    public static PpoTrainer Trainer(PpoConfig config, string directory, out PpoModels models, double advantageSign = 1, long? stopAfter = null)
+    public static PpoTrainer Trainer(PpoConfig config, string directory, out PpoModels models, double advantageSign = 1)
     {
         // One thread: under a loaded CI box, two OpenMP threads waiting on each other run many times slower.
         torch.set_num_threads(1);
@@ -49,8 +49,18 @@ static class SmallPpoRun
         return new PpoTrainer(config, models, RewardSources.Build(config.Rewards), config.Prompts, new RunDirectory(directory))
         {
             AdvantageSign = advantageSign,
-            StopAfterStep = stopAfter,
         };
+    }
+
+    /// <summary>
+    /// Trains until <paramref name="step"/> has finished and stops there as a kill would: the training loop sees the
+    /// cancellation before its next step, so nothing after that step's checkpoint (if any) is kept.
+    /// </summary>
+    public static async Task StopAfterAsync(long step, Func<IProgress<TrainingProgress>, CancellationToken, Task> train)
+    {
+        using var stop = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            train(new InlineProgress(p => { if (p.Step == step) stop.Cancel(); }), stop.Token));
     }
 
     /// <summary>The same run training LoRA adapters (all attention and MLP projections) at a LoRA-sized learning rate.</summary>
@@ -61,11 +71,12 @@ static class SmallPpoRun
     };
 
     public static IReadOnlyList<double> Series(string directory, string metric) =>
-        JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Select(row => row.GetProperty(metric).GetDouble()).ToList();
+        JsonlMetricsSink.Read(Path.Combine(directory, "metrics.jsonl")).Where(row => row.GetProperty("step").GetInt64() > 0)
+            .Select(row => row.GetProperty(metric).GetDouble()).ToList();
 
-    /// <summary>Every metric row except wall-clock timings, as exact doubles.</summary>
+    /// <summary>Every step's metric row (not step 0's setup/ sizes) except wall-clock timings, as exact doubles.</summary>
     public static List<SortedDictionary<string, double>> MetricRows(string directory) =>
-        File.ReadLines(Path.Combine(directory, "metrics.jsonl")).Select(line =>
+        File.ReadLines(Path.Combine(directory, "metrics.jsonl")).Where(line => JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64() > 0).Select(line =>
         {
             var row = new SortedDictionary<string, double>(StringComparer.Ordinal);
             foreach (var property in JsonDocument.Parse(line).RootElement.EnumerateObject())

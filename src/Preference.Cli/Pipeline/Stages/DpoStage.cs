@@ -1,7 +1,6 @@
 using Preference.Models;
 using Preference.Training.Common;
 using Preference.Training.Dpo;
-using Preference.Training.Telemetry;
 
 namespace Preference.Cli.Pipeline.Stages;
 
@@ -26,26 +25,16 @@ public sealed class DpoStage : IPipelineStage
     public async Task<bool> RunAsync(PipelineContext c, bool resume, CancellationToken cancellationToken)
     {
         var settings = Settings(c) with { TrainFile = c.PairsFile };
-        var run = new RunDirectory(c.DpoDirectory);
-        bool fromCheckpoint = resume && run.Checkpoints().Latest() is not null;
-        // An interrupted attempt without a checkpoint left nothing worth keeping; start the stage over.
-        if (!fromCheckpoint)
-        {
-            Directory.Delete(run.Path, recursive: true);
-            run = new RunDirectory(c.DpoDirectory);
-        }
+        await using var stage = await TrainingStageRun.StartAsync(c, Name, c.DpoDirectory, resume, cancellationToken);
         using var policy = ModelBundle.Load(settings.Model, c.Device, cancellationToken: cancellationToken);
         using var reference = settings.NeedsReferenceModel() ? ModelBundle.Load(settings.Model, c.Device, cancellationToken: cancellationToken) : null;
         PreferenceData data;
         try { data = await PreferenceData.LoadAsync(settings, policy.Tokenizer, cancellationToken); }
         catch (Training.Reward.Data.RewardDataException e) { throw new Serving.CliException(e.Message); }
-        await using var telemetry = await TrainingTelemetryClient.StartRunAsync(c.Server.Address, c.Server.AdminToken,
-            fromCheckpoint ? "quickstart dpo (resumed)" : "quickstart dpo", StageName, cancellationToken: cancellationToken);
-        c.Log.WriteLine($"dpo: {data.TrainCount} training pairs, {data.ValidationCount} held out; live metrics on the dashboard at {c.Server.Address} (run {telemetry.Run.Id})");
+        c.Log.WriteLine($"dpo: {data.TrainCount} training pairs, {data.ValidationCount} held out");
 
-        var trainer = new DpoTrainer(settings, policy.Model, policy.Tokenizer, data, run, reference?.Model,
-            [new TelemetryMetricsSink(telemetry, c.Log)]);
-        var result = await trainer.TrainAsync(fromCheckpoint, new DpoProgressLine(c.Log), cancellationToken);
+        var trainer = new DpoTrainer(settings, policy.Model, policy.Tokenizer, data, stage.Run, reference?.Model, stage.Live.Sinks);
+        var result = await trainer.TrainAsync(stage.Resume, new DpoProgressLine(c.Log), cancellationToken);
         double Eval(string name) => result.LastEvaluation is { } e && e.TryGetValue(name, out var v) ? v : double.NaN;
         c.Log.WriteLine($"dpo: {result.Steps} steps; held-out reward accuracy {Eval("rewards/accuracies"):P1}, margin {Eval("rewards/margins"):0.000}; " +
                         $"policy in {c.PolicyDirectory}");

@@ -1,7 +1,6 @@
 using Preference.Cli.Rewards;
 using Preference.Training.Common;
 using Preference.Training.Grpo;
-using Preference.Training.Telemetry;
 
 namespace Preference.Cli.Pipeline.Stages;
 
@@ -29,22 +28,13 @@ public sealed class GrpoStage : IPipelineStage
     public async Task<bool> RunAsync(PipelineContext c, bool resume, CancellationToken cancellationToken)
     {
         var settings = Settings(c);
-        var run = new RunDirectory(c.GrpoDirectory);
-        bool fromCheckpoint = resume && run.Checkpoints().Latest() is not null;
+        await using var stage = await TrainingStageRun.StartAsync(c, Name, c.GrpoDirectory, resume, cancellationToken);
         using var models = GrpoModels.Load(settings, c.Device);
         var reward = await CliRewardSources.BuildAsync(settings, c.Device, cancellationToken);
-        await using var telemetry = await TrainingTelemetryClient.StartRunAsync(c.Server.Address, c.Server.AdminToken,
-            fromCheckpoint ? "quickstart grpo (resumed)" : "quickstart grpo", StageName, cancellationToken: cancellationToken);
-        c.Log.WriteLine($"grpo: live metrics on the dashboard at {c.Server.Address} (run {telemetry.Run.Id})");
-        var trainer = new GrpoTrainer(settings, models, reward, settings.Prompts, run)
-        {
-            Sinks = [new TelemetryMetricsSink(telemetry, c.Log)],
-            Progress = new GrpoProgressLine(c.Log),
-            Warnings = c.Log,
-        };
-        var result = await trainer.TrainAsync(fromCheckpoint, cancellationToken);
-        c.Log.WriteLine($"grpo: {result.Steps} steps; policy in {result.FinalModelDirectory}");
-        return result.FinalModelDirectory is not null;
+        var trainer = new GrpoTrainer(settings, models, reward, settings.Prompts, stage.Run) { Sinks = stage.Live.Sinks, Warnings = c.Log };
+        var result = await trainer.TrainAsync(stage.Resume, new GrpoProgressLine(c.Log), cancellationToken);
+        c.Log.WriteLine($"grpo: {result.Steps} steps; policy in {result.MergedDirectory ?? result.FinalDirectory}");
+        return true;
     }
 
     sealed class GrpoProgressLine(TextWriter writer) : IProgress<TrainingProgress>

@@ -1,7 +1,6 @@
 using Preference.Cli.Rewards;
 using Preference.Training.Common;
 using Preference.Training.Ppo;
-using Preference.Training.Telemetry;
 
 namespace Preference.Cli.Pipeline.Stages;
 
@@ -23,33 +22,32 @@ public sealed class PpoStage : IPipelineStage
 
     public async Task<bool> RunAsync(PipelineContext c, bool resume, CancellationToken cancellationToken)
     {
-        var run = new RunDirectory(c.PpoDirectory);
-        bool fromCheckpoint = resume && run.Checkpoints().Latest() is not null;
+        await using var stage = await TrainingStageRun.StartAsync(c, Name, c.PpoDirectory, resume, cancellationToken);
         using var models = PpoModels.Load(c.Ppo, c.Device);
         var reward = await CliRewardSources.BuildAsync(c.Ppo, models, c.Device, cancellationToken);
-        await using var telemetry = await TrainingTelemetryClient.StartRunAsync(c.Server.Address, c.Server.AdminToken,
-            fromCheckpoint ? "quickstart ppo (resumed)" : "quickstart ppo", "ppo", cancellationToken: cancellationToken);
-        c.Log.WriteLine($"ppo: live metrics on the dashboard at {c.Server.Address} (run {telemetry.Run.Id})");
-        var trainer = new PpoTrainer(c.Ppo, models, reward, c.Ppo.Prompts, run)
+        var trainer = new PpoTrainer(c.Ppo, models, reward, c.Ppo.Prompts, stage.Run) { Sinks = stage.Live.Sinks };
+        // --stop-after-ppo-step: end the process's part after that step as a kill would, to show resuming.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = new PpoProgressLine(c.Log, step => { if (step == c.StopAfterPpoStep) stop.Cancel(); });
+        TrainingOutcome result;
+        try
         {
-            Sinks = [new TelemetryMetricsSink(telemetry, c.Log)],
-            Progress = new PpoProgressLine(c.Log),
-            StopAfterStep = c.StopAfterPpoStep,
-        };
-        var result = await trainer.TrainAsync(fromCheckpoint, cancellationToken);
-        if (result.FinalModelDirectory is null)
+            result = await trainer.TrainAsync(stage.Resume, progress, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            c.Log.WriteLine($"ppo: stopped after step {result.Steps} of {c.Ppo.TotalSteps}; run the same command again to resume");
+            c.Log.WriteLine($"ppo: stopped after step {c.StopAfterPpoStep} of {c.Ppo.TotalSteps}; run the same command again to resume");
             return false;
         }
-        c.Log.WriteLine($"ppo: {result.Steps} steps; policy in {result.FinalModelDirectory}");
+        c.Log.WriteLine($"ppo: {result.Steps} steps; policy in {result.MergedDirectory ?? result.FinalDirectory}");
         return true;
     }
 
-    sealed class PpoProgressLine(TextWriter writer) : IProgress<TrainingProgress>
+    sealed class PpoProgressLine(TextWriter writer, Action<long> afterStep) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress p)
         {
+            afterStep(p.Step);
             double Get(string name) => p.Metrics.TryGetValue(name, out var v) ? v : double.NaN;
             writer.WriteLine($"ppo: step {p.Step}/{p.TotalSteps}  reward {Get("objective/scores"):0.000}  kl {Get("objective/kl"):0.00}  " +
                              $"rlhf_reward {Get("objective/rlhf_reward"):0.000}");
