@@ -8,6 +8,15 @@ namespace Preference.Store.Tests;
 /// <summary>Campaigns serve open tasks in their queue order, read from uploaded reward-model scores.</summary>
 public class QueueOrderTests
 {
+    /// <summary>A fresh store with one campaign of <paramref name="count"/> tasks served in <paramref name="order"/>.</summary>
+    private static async Task<(TestStore Test, CampaignQueue Queue, List<AnnotationTask> Tasks)> OrderedAsync(int count, QueueOrder order, int overlap = 1)
+    {
+        var test = new TestStore();
+        var campaign = await test.CampaignWithTasksAsync(count, overlap: overlap);
+        await test.Store.Campaigns.UpdateSettingsAsync(campaign.Id, c => c with { QueueOrder = order });
+        return (test, test.Store.Campaigns.Get(campaign.Id), Tasks(test, campaign.Id));
+    }
+
     private static List<AnnotationTask> Tasks(TestStore test, string campaignId) =>
         test.Store.Collections.Tasks.FindBy("campaignId", campaignId).OrderBy(t => t.Sequence).ToList();
 
@@ -58,11 +67,8 @@ public class QueueOrderTests
     [Fact]
     public async Task Started_tasks_still_come_first_and_a_reservation_survives_a_new_upload()
     {
-        using var test = new TestStore();
-        var campaign = await test.CampaignWithTasksAsync(6, overlap: 2);
-        await test.Store.Campaigns.UpdateSettingsAsync(campaign.Id, c => c with { QueueOrder = QueueOrder.Uncertainty });
-        var queue = test.Store.Campaigns.Get(campaign.Id);
-        var tasks = Tasks(test, campaign.Id);
+        var (test, queue, tasks) = await OrderedAsync(6, QueueOrder.Uncertainty, overlap: 2);
+        using var _ = test;
         await queue.SetScoresAsync(tasks.Select((t, i) => Lead(t, i + 1)).ToList()); // task 0 is the least sure
         var (alice, bob, carol) = (await test.AnnotatorAsync("alice"), await test.AnnotatorAsync("bob"), await test.AnnotatorAsync("carol"));
 
@@ -86,35 +92,31 @@ public class QueueOrderTests
     [Fact]
     public async Task The_order_and_the_scores_survive_a_restart_and_sequence_restores_import_order()
     {
-        using var test = new TestStore();
-        var campaign = await test.CampaignWithTasksAsync(5, overlap: 2);
-        await test.Store.Campaigns.UpdateSettingsAsync(campaign.Id, c => c with { QueueOrder = QueueOrder.Uncertainty });
-        var tasks = Tasks(test, campaign.Id);
-        await test.Store.Campaigns.Get(campaign.Id).SetScoresAsync(tasks.Select((t, i) => Lead(t, 10 - i)).ToList());
+        var (test, before, tasks) = await OrderedAsync(5, QueueOrder.Uncertainty, overlap: 2);
+        using var _ = test;
+        await before.SetScoresAsync(tasks.Select((t, i) => Lead(t, 10 - i)).ToList());
 
         test.Reopen();
-        var queue = test.Store.Campaigns.Get(campaign.Id);
+        var queue = test.Store.Campaigns.Get(before.Campaign.Id);
         Assert.Equal(5, queue.Scores().Count);
         Assert.Equal(tasks.Select(t => t.Id).Reverse(), await WorkThrough(queue, await test.AnnotatorAsync("alice")));
 
-        await test.Store.Campaigns.UpdateSettingsAsync(campaign.Id, c => c with { QueueOrder = QueueOrder.Sequence });
+        await test.Store.Campaigns.UpdateSettingsAsync(queue.Campaign.Id, c => c with { QueueOrder = QueueOrder.Sequence });
         Assert.Equal(tasks.Select(t => t.Id), await WorkThrough(queue, await test.AnnotatorAsync("bob")));
     }
 
     [Fact]
     public async Task Random_order_is_a_fixed_shuffle_of_the_campaign()
     {
-        using var test = new TestStore();
-        var campaign = await test.CampaignWithTasksAsync(40, overlap: 2);
-        await test.Store.Campaigns.UpdateSettingsAsync(campaign.Id, c => c with { QueueOrder = QueueOrder.Random });
-        var queue = test.Store.Campaigns.Get(campaign.Id);
+        var (test, queue, tasks) = await OrderedAsync(40, QueueOrder.Random, overlap: 2);
+        using var _ = test;
         var alice = await WorkThrough(queue, await test.AnnotatorAsync("alice"));
         test.Reopen();
-        var bob = await WorkThrough(test.Store.Campaigns.Get(campaign.Id), await test.AnnotatorAsync("bob"));
+        var bob = await WorkThrough(test.Store.Campaigns.Get(queue.Campaign.Id), await test.AnnotatorAsync("bob"));
 
         Assert.Equal(alice, bob); // the same order after a restart
-        Assert.Equal(Tasks(test, campaign.Id).Select(t => t.Id).Order(), alice.Order());
-        Assert.NotEqual(Tasks(test, campaign.Id).Select(t => t.Id), alice);
+        Assert.Equal(tasks.Select(t => t.Id).Order(), alice.Order());
+        Assert.NotEqual(tasks.Select(t => t.Id), alice);
     }
 
     [Fact]
