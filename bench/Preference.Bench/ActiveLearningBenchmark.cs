@@ -159,7 +159,9 @@ public sealed class ActiveLearningBenchmark : IBenchmark
         // Random's curve is noisy, so its final point may sit below where it first reached that accuracy: the saving
         // against that first crossing is the conservative one.
         if (LabelsToReach(budgets, uncertainMean, target) is { } reached && LabelsToReach(budgets, randomMean, target) is { } first && first < budgets[^1])
-            Console.WriteLine($"conservatively, against random's own first arrival at {target:F3} ({first:F0} labels): {first - reached:F0} labels saved ({(first - reached) / first:P0})");
+            Console.WriteLine(first >= reached
+                ? $"conservatively, against random's own first arrival at {target:F3} ({first:F0} labels): {first - reached:F0} labels saved ({(first - reached) / first:P0})"
+                : $"conservatively, against random's own first arrival at {target:F3} ({first:F0} labels): uncertainty needs {reached - first:F0} labels more");
         double? reverse = LabelsToReach(budgets, randomMean, uncertainMean[^1]);
         Console.WriteLine(reverse is { } r2
             ? $"(random reaches uncertainty's final {uncertainMean[^1]:F3} at {r2:F0} labels)"

@@ -31,10 +31,7 @@ public static class QueueOrderEndpoints
     {
         if (offset < 0) throw new StoreValidationException("offset", "must be 0 or more");
         if (limit is < 1 or > MaxContentsPerPage) throw new StoreValidationException("limit", $"must be 1..{MaxContentsPerPage}");
-        var gold = store.Campaigns.Get(campaignId).GoldRankings();
-        var page = store.Collections.Tasks.FindBy("campaignId", campaignId).Where(t => !gold.ContainsKey(t.Id))
-            .OrderBy(t => t.Sequence).Skip(offset).Take(limit).ToList();
-        return page.Select(task =>
+        return store.Campaigns.Get(campaignId).OrdinaryTasks(offset, limit).Select(task =>
         {
             var prompt = store.Collections.Prompts.Get(task.PromptId) ?? throw new InvalidDataException($"prompt '{task.PromptId}' is missing");
             var completions = task.CompletionIds.Select(id => store.Collections.Completions.Get(id) ?? throw new InvalidDataException($"completion '{id}' is missing"))

@@ -64,6 +64,13 @@ public sealed partial class CampaignQueue
         return documents.Count;
     }
 
+    /// <summary>A page of the campaign's ordinary (non-gold) tasks in import order, from memory (a page costs no scan of the store).</summary>
+    public IReadOnlyList<AnnotationTask> OrdinaryTasks(int offset, int limit)
+    {
+        lock (_lock)
+            return _tasks.Values.Where(t => t.Gold is null).Select(t => t.Task).OrderBy(t => t.Sequence).Skip(offset).Take(limit).ToList();
+    }
+
     /// <summary>The uploaded scores of this campaign's tasks, by task id (for admins; never in an offer).</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Scores()
     {
