@@ -12,12 +12,28 @@ namespace Preference.Store.Queue;
 /// </summary>
 public sealed partial class CampaignQueue
 {
+    // One upload at a time: two uploads of the same task must reach memory in the order they reached the disk.
+    private readonly SemaphoreSlim _scoreUploads = new(1, 1);
+
     /// <summary>
     /// Stores a reward model's scores for some of this campaign's tasks (a task scored before gets the new ones) and
     /// reorders the queue. Every entry is checked before anything is written: the first bad one throws naming it
     /// (<c>tasks[i].taskId</c>, <c>tasks[i].completionScores.ID</c>) and nothing is stored. Returns how many were stored.
     /// </summary>
     public async Task<int> SetScoresAsync(IReadOnlyList<TaskScores> uploads)
+    {
+        await _scoreUploads.WaitAsync();
+        try
+        {
+            return await StoreScoresAsync(uploads);
+        }
+        finally
+        {
+            _scoreUploads.Release();
+        }
+    }
+
+    private async Task<int> StoreScoresAsync(IReadOnlyList<TaskScores> uploads)
     {
         var now = _time.GetUtcNow();
         var documents = new List<TaskScores>(uploads.Count);
