@@ -39,7 +39,7 @@ public sealed class ActiveLearningBenchmark : IBenchmark
     {
         var options = args.Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
         int Int(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var shared = options.GetValueOrDefault("data") ?? Path.Combine(RepoRoot(), "..", "shared");
+        var shared = options.GetValueOrDefault("data") ?? SharedFolder.Locate();
         var data = Path.Combine(shared, "data");
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"data={shared}: no data/ folder there (the shared HH-RLHF and qa-feedback files)");
 
@@ -194,11 +194,4 @@ public sealed class ActiveLearningBenchmark : IBenchmark
     static double StudentT975(int degrees) => degrees <= T975.Length ? T975[degrees - 1] : 1.96;
 
     static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Preference.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Preference.sln not found above the benchmark");
-    }
 }
