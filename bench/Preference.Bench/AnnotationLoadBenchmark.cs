@@ -17,7 +17,9 @@ namespace Preference.Bench;
 /// With a gold rate above 0, 200 gold tasks are imported too and mixed into every annotator's queue at that rate
 /// (the fetch path a campaign with gold tasks takes); gold tasks are exempt from the overlap check, since every
 /// annotator may rank each one once.
-/// Args: [annotators=32] [seconds=30] [tasks=60000] [overlap=2] [goldRate=0.1]
+/// With a queue order other than sequence, every task gets random reward-model scores first (uploaded as `pref
+/// campaign score` does), so offers follow that order: the path where neighbouring offers are not neighbours on disk.
+/// Args: [annotators=32] [seconds=30] [tasks=60000] [overlap=2] [goldRate=0.1] [order=sequence|random|uncertainty]
 /// </summary>
 public sealed class AnnotationLoadBenchmark : IBenchmark
 {
@@ -33,10 +35,11 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         int tasks = args.Length > 2 ? int.Parse(args[2]) : 60_000;
         int overlap = args.Length > 3 ? int.Parse(args[3]) : 2;
         double goldRate = args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0.1;
+        string order = args.Length > 5 ? args[5] : "sequence";
         var data = Directory.CreateTempSubdirectory("pref-bench").FullName;
         try
         {
-            await RunAsync(data, annotators, seconds, tasks, overlap, goldRate, cancellationToken);
+            await RunAsync(data, annotators, seconds, tasks, overlap, goldRate, order, cancellationToken);
         }
         finally
         {
@@ -46,7 +49,8 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
 
     private const int GoldTasks = 200;
 
-    private static async Task RunAsync(string data, int annotators, int seconds, int tasks, int overlap, double goldRate, CancellationToken cancellationToken)
+    private static async Task RunAsync(string data, int annotators, int seconds, int tasks, int overlap, double goldRate, string order,
+        CancellationToken cancellationToken)
     {
         var app = PreferenceServer.Build(
             new ServerOptions { DataDirectory = data, Urls = "http://127.0.0.1:0", AdminToken = AdminToken, RequestsPerSecondPerClient = 1_000_000 },
@@ -74,8 +78,9 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
                 ranking = Enumerable.Range(0, 4).Select(j => new[] { j }).ToArray(),
             });
             (await admin.PostAsJsonAsync($"/api/campaigns/{campaign}/gold", gold, cancellationToken)).EnsureSuccessStatusCode();
-            (await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/quality-settings", new { goldRate }, cancellationToken)).EnsureSuccessStatusCode();
         }
+        if (order != "sequence") await UploadRandomScoresAsync(admin, campaign, cancellationToken);
+        (await admin.PutAsJsonAsync($"/api/campaigns/{campaign}/quality-settings", new { goldRate, queueOrder = order }, cancellationToken)).EnsureSuccessStatusCode();
 
         var tokens = new List<string>();
         for (int i = 0; i < annotators; i++)
@@ -112,7 +117,7 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
         Console.WriteLine($"# annotation-load on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, server and clients in two processes on loopback, 1-min load average at the end {LoadAverage()}");
         Console.WriteLine("| what | size | threads | number | unit |");
         Console.WriteLine("|---|---|---|---|---|");
-        string size = $"{tasks} tasks, k=4, overlap {overlap}, gold rate {goldRate:0.##}";
+        string size = $"{tasks} tasks, k=4, overlap {overlap}, gold rate {goldRate:0.##}, order {order}";
         Row("import (JSONL upload, chunked transactions)", $"{tasks} tasks", 1, tasks / importSeconds, "tasks/s");
         Row("submissions acknowledged", size, annotators, acknowledged.Count / elapsed, "submissions/s");
         Row("fetch+submit cycles", size, annotators, submits.Length / elapsed, "cycles/s");
@@ -134,6 +139,20 @@ public sealed class AnnotationLoadBenchmark : IBenchmark
 
         void Row(string what, string sizeText, int threads, double number, string unit) =>
             Console.WriteLine($"| {what} | {sizeText} | {threads} | {number:0.##} | {unit} |");
+    }
+
+    /// <summary>Scores every ordinary task's completions at random, a page of contents at a time (under the 1 MiB body limit).</summary>
+    private static async Task UploadRandomScoresAsync(HttpClient admin, string campaign, CancellationToken cancellationToken)
+    {
+        var api = new Core.Api.PreferenceApiClient(admin);
+        var random = new Random(1);
+        for (int offset = 0; ; offset += 1000)
+        {
+            var page = await api.TaskContentsAsync(campaign, offset, 1000, cancellationToken);
+            if (page.Count == 0) break;
+            var scores = page.Select(t => new Core.Api.TaskScoresItem(t.TaskId, t.Completions.ToDictionary(c => c.Id, _ => random.NextDouble()))).ToList();
+            await api.UploadTaskScoresAsync(campaign, new Core.Api.TaskScoresUpload(scores), cancellationToken);
+        }
     }
 
     private static string LoadAverage() =>

@@ -30,7 +30,7 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         // A later key=value overrides an earlier one, so a script's defaults can be followed by one experiment's change.
         var options = args.Skip(1).Select(a => a.Split('=', 2)).GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.Last()[1]);
         string Get(string key, string fallback) => options.GetValueOrDefault(key, fallback);
-        var shared = Path.Combine(RepoRoot(), "..", "shared", "data");
+        var shared = Path.Combine(SharedFolder.Locate(), "data");
         int threads = int.Parse(Get("threads", Environment.ProcessorCount.ToString()));
         torch.set_num_threads(threads);
 
@@ -128,12 +128,5 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} (loss {result.BestValidationLoss:F4}), " +
                           $"test {accuracy}, trained in {result.Elapsed.TotalSeconds:F0}s");
         Directory.Delete(work, true);
-    }
-
-    static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Preference.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Preference.sln not found above the benchmark");
     }
 }

@@ -83,6 +83,7 @@ public static class PreferenceServer
         app.MapExportEndpoints();
         app.MapAgreementEndpoints();
         app.MapQualityEndpoints();
+        app.MapQueueOrderEndpoints();
         app.MapReviewEndpoints();
         app.MapRunEndpoints();
         app.MapHub<CampaignProgressHub>(CampaignProgressHub.Path);

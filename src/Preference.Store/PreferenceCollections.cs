@@ -28,6 +28,9 @@ public sealed class PreferenceCollections(LiteDatabase db)
     public DocumentCollection<GoldRanking> Gold { get; } = new(db, "gold", g => g.TaskId,
         ("campaignId", g => g.CampaignId, false));
 
+    public DocumentCollection<TaskScores> TaskScores { get; } = new(db, "taskScores", s => s.TaskId,
+        ("campaignId", s => s.CampaignId, false));
+
     public DocumentCollection<Review> Reviews { get; } = new(db, "reviews", r => r.TaskId,
         ("campaignId", r => r.CampaignId, false));
 

@@ -26,6 +26,8 @@ export interface ReviewCase {
 }
 export interface ReviewCampaign { id: string; name: string; reviewThreshold: number; pending: number }
 
-export interface QualitySettings { goldRate: number; reviewThreshold?: number; suggestionJudgeId?: string; suggestionHoldout: number }
+export interface QualitySettings {
+  goldRate: number; reviewThreshold?: number; suggestionJudgeId?: string; suggestionHoldout: number; queueOrder: import("./queueOrder").QueueOrder;
+}
 
 export type { Message };

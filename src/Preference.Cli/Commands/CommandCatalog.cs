@@ -24,5 +24,6 @@ public static class CommandCatalog
         RunsCommand.Create(),
         ServeRewardCommand.Create(),
         HandoffCommand.Create(),
+        CampaignCommand.Create(),
     ];
 }

@@ -72,5 +72,21 @@ public sealed class PreferenceApiClient(HttpClient http)
         await response.Content.CopyToAsync(destination, cancellationToken);
     }
 
+    /// <summary>One page of the campaign's ordinary (non-gold) tasks with their content, in import order; empty past the end.</summary>
+    public async Task<IReadOnlyList<TaskContentView>> TaskContentsAsync(string campaignId, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        using var response = await Http.GetAsync($"{Campaign(campaignId)}/tasks/contents?offset={offset}&limit={limit}", cancellationToken);
+        await PreferenceApiException.ThrowIfFailedAsync(response, $"reading the tasks of campaign {campaignId}", cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<List<TaskContentView>>(PreferenceJson.Options, cancellationToken))!;
+    }
+
+    /// <summary>Stores reward-model scores of tasks (which the uncertainty and judge-disagreement queue orders read); all or none.</summary>
+    public async Task<TaskScoresResult> UploadTaskScoresAsync(string campaignId, TaskScoresUpload upload, CancellationToken cancellationToken = default)
+    {
+        using var response = await Http.PutAsJsonAsync($"{Campaign(campaignId)}/task-scores", upload, PreferenceJson.Options, cancellationToken);
+        await PreferenceApiException.ThrowIfFailedAsync(response, $"uploading task scores to campaign {campaignId}", cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<TaskScoresResult>(PreferenceJson.Options, cancellationToken))!;
+    }
+
     private static string Campaign(string campaignId) => $"api/campaigns/{Uri.EscapeDataString(campaignId)}";
 }

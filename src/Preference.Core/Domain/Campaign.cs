@@ -27,6 +27,11 @@ public sealed record Campaign
     public string? SuggestionJudgeId { get; init; }
     /// <summary>Share of tasks (0..1) served without the suggestion although one exists, to measure anchoring.</summary>
     public double SuggestionHoldout { get; init; } = 0.2;
+    /// <summary>
+    /// Which open task is offered next: import order (the default), random, the reward model's uncertainty, or the
+    /// judge's disagreement with the reward model (the last two read scores uploaded with PUT .../task-scores).
+    /// </summary>
+    public QueueOrder QueueOrder { get; init; } = QueueOrder.Sequence;
 
     public bool Allows(string annotatorId) => AllowedAnnotatorIds.Count == 0 || AllowedAnnotatorIds.Contains(annotatorId);
 }

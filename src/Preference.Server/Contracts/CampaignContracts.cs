@@ -13,6 +13,8 @@ public sealed record CreateCampaignRequest
     /// <summary>Annotator ids that may work on it; empty, missing or null means every annotator.</summary>
     public IReadOnlyList<string>? AllowedAnnotatorIds { get; init; }
     public double ReservationMinutes { get; init; } = 15;
+    /// <summary>sequence (import order, the default), random, uncertainty or judgeDisagreement (see <see cref="Campaign.QueueOrder"/>).</summary>
+    public QueueOrder QueueOrder { get; init; } = QueueOrder.Sequence;
 }
 
 public sealed record CampaignView(Campaign Campaign, int Tasks, int TasksDone, int Annotations);

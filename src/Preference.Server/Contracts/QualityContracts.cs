@@ -10,6 +10,7 @@ public sealed record QualitySettingsRequest
     public double? ReviewThreshold { get; init; }
     public string? SuggestionJudgeId { get; init; }
     public double SuggestionHoldout { get; init; } = 0.2;
+    public QueueOrder QueueOrder { get; init; } = QueueOrder.Sequence;
 }
 
 public sealed record GoldRankingRequest

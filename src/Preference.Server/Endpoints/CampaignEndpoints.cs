@@ -63,6 +63,7 @@ public static class CampaignEndpoints
             Overlap = request.Overlap,
             AllowedAnnotatorIds = request.AllowedAnnotatorIds ?? [],
             ReservationTimeout = TimeSpan.FromMinutes(request.ReservationMinutes),
+            QueueOrder = request.QueueOrder,
         });
         return Results.Created($"/api/campaigns/{campaign.Id}", View(store.Campaigns.Get(campaign.Id)));
     }

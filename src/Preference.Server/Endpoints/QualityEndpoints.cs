@@ -45,6 +45,7 @@ public static class QualityEndpoints
             ReviewThreshold = request.ReviewThreshold,
             SuggestionJudgeId = request.SuggestionJudgeId,
             SuggestionHoldout = request.SuggestionHoldout,
+            QueueOrder = request.QueueOrder,
         });
     }
 

@@ -19,13 +19,17 @@ public sealed partial class CampaignQueue
         lock (_lock)
         {
             bool judgeChanged = updated.SuggestionJudgeId != Campaign.SuggestionJudgeId;
+            bool orderChanged = updated.QueueOrder != Campaign.QueueOrder;
             Campaign = updated;
-            if (!judgeChanged) return;
-            _judgeName = null;
-            foreach (var state in _tasks.Values) state.Suggestion = null;
-            if (updated.SuggestionJudgeId is not { } judge) return;
-            foreach (var annotation in _collections.Annotations.FindBy("campaignId", Campaign.Id))
-                if (annotation.AnnotatorId == judge && _tasks.TryGetValue(annotation.TaskId, out var state)) state.Suggestion = annotation;
+            if (judgeChanged)
+            {
+                _judgeName = null;
+                foreach (var state in _tasks.Values) state.Suggestion = null;
+                if (updated.SuggestionJudgeId is { } judge)
+                    foreach (var annotation in _collections.Annotations.FindBy("campaignId", Campaign.Id))
+                        if (annotation.AnnotatorId == judge && _tasks.TryGetValue(annotation.TaskId, out var state)) state.Suggestion = annotation;
+            }
+            if (judgeChanged || orderChanged) ReprioritiseAll();
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class CampaignQueue
     private readonly TimeProvider _time;
     private readonly OfferIds _offerIds;
     private readonly Dictionary<string, TaskState> _tasks = [];
-    private readonly SortedSet<TaskState> _open = new(QueueOrder.Instance);
+    private readonly SortedSet<TaskState> _open = new(OpenTaskOrder.Instance);
     private readonly Dictionary<string, Annotation> _lastByAnnotator = [];
     private readonly Dictionary<string, int> _countByAnnotator = [];
     // An annotator holds at most one live reservation per campaign (next returns it again), so index it.
@@ -73,6 +73,9 @@ public sealed partial class CampaignQueue
             CountSubmission(annotation);
             if (annotation.AnnotatorId == Campaign.SuggestionJudgeId) state.Suggestion = annotation;
         }
+        foreach (var scores in _collections.TaskScores.FindBy("campaignId", Campaign.Id))
+            if (_tasks.TryGetValue(scores.TaskId, out var state)) state.Scores = scores.CompletionScores;
+        lock (_lock) ReprioritiseAll();
     }
 
     internal void AddTask(AnnotationTask task, GoldRanking? gold = null)
@@ -80,6 +83,7 @@ public sealed partial class CampaignQueue
         lock (_lock)
         {
             var state = new TaskState(task) { Gold = gold };
+            state.Priority = PriorityOf(state);
             _tasks[task.Id] = state;
             if (gold is null) _open.Add(state);
             else _gold.Add(state);
@@ -244,7 +248,7 @@ public sealed partial class CampaignQueue
         lock (_lock)
         {
             CountSubmission(annotation);
-            if (annotator.Id == Campaign.SuggestionJudgeId) state.Suggestion = annotation;
+            if (annotator.Id == Campaign.SuggestionJudgeId) SetSuggestion(state, annotation);
         }
         Changed?.Invoke(this);
         return AsOffered(annotation);
@@ -277,7 +281,7 @@ public sealed partial class CampaignQueue
         lock (_lock)
         {
             _lastByAnnotator[annotator.Id] = edited;
-            if (annotator.Id == Campaign.SuggestionJudgeId && _tasks.TryGetValue(edited.TaskId, out var state)) state.Suggestion = edited;
+            if (annotator.Id == Campaign.SuggestionJudgeId && _tasks.TryGetValue(edited.TaskId, out var state)) SetSuggestion(state, edited);
         }
         Changed?.Invoke(this);
         return AsOffered(edited);

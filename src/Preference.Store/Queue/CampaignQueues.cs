@@ -161,7 +161,7 @@ public sealed class CampaignQueues
         return tasks.Count;
     }
 
-    /// <summary>Changes a campaign's quality settings (gold rate, review threshold, suggestion judge and holdout).</summary>
+    /// <summary>Changes a campaign's quality settings (gold rate, review threshold, suggestion judge and holdout, queue order).</summary>
     public async Task<Campaign> UpdateSettingsAsync(string campaignId, Func<Campaign, Campaign> change)
     {
         var queue = Get(campaignId);

@@ -11,6 +11,10 @@ public static class QualitySettingsRules
         Share(campaign.GoldRate, "goldRate");
         Share(campaign.SuggestionHoldout, "suggestionHoldout");
         if (campaign.ReviewThreshold is { } threshold) Share(threshold, "reviewThreshold");
+        if (!Enum.IsDefined(campaign.QueueOrder))
+            throw new StoreValidationException("queueOrder", "must be sequence, random, uncertainty or judgeDisagreement");
+        if (campaign.QueueOrder == QueueOrder.JudgeDisagreement && campaign.SuggestionJudgeId is null)
+            throw new StoreValidationException("queueOrder", "judgeDisagreement compares the suggestion judge's rankings with the reward model's scores; set suggestionJudgeId");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Preference.Core.Domain;
+using Preference.Core.Prioritization;
 
 namespace Preference.Store.Queue;
 
@@ -21,6 +22,15 @@ internal sealed class TaskState(AnnotationTask task)
 
     /// <summary>The campaign's suggestion judge's annotation of this task, once the judge has ranked it.</summary>
     public Annotation? Suggestion { get; set; }
+
+    /// <summary>The reward model's score per stored completion id, once uploaded; never part of an offer.</summary>
+    public IReadOnlyDictionary<string, double>? Scores { get; set; }
+
+    /// <summary>
+    /// Its place in the campaign's queue order; part of the open set's sort key, so change it only while the task is
+    /// out of that set (see CampaignQueue.Reprioritise).
+    /// </summary>
+    public LabelPriority Priority { get; set; }
 
     /// <summary>Prompt and completions, read once when first offered and dropped when the task closes.</summary>
     public TaskContent? Content { get; set; }

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Preference.Training.Reward.Data;
-using Preference.Training.Reward.Export;
 using Preference.Training.Reward.Modeling;
-using Preference.Training.Reward.Training;
-using TorchSharp;
 
 namespace Preference.Cli.Tests.Reward;
 
@@ -29,20 +26,7 @@ public sealed class RmReferenceTests : IDisposable
         }).ToList();
     }
 
-    string SaveModel()
-    {
-        var config = new RewardConfig
-        {
-            TrainFile = "synthetic", BaseModel = "scratch", Features = RewardFeatures.GroundingReference, MaxLength = 48,
-            Scratch = new ScratchModel { VocabSize = 300, HiddenSize = 16, Layers = 1, Heads = 2, IntermediateSize = 32 },
-            OutputDirectory = directory,
-        };
-        var tokenizer = Path.Combine(directory, "tokenizer");
-        using var model = RewardModelFactory.Create(config, Pairs(48, seed: 1), tokenizer, torch.CPU);
-        var path = Path.Combine(directory, "model");
-        RewardModelDirectory.Save(model, path, "scratch");
-        return path;
-    }
+    string SaveModel() => TinyRewardModel.Save(directory, Pairs(48, seed: 1), RewardFeatures.GroundingReference);
 
     string Write(string name, IEnumerable<object> lines)
     {

@@ -1,36 +1,24 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Builder;
-using Preference.Core.Api;
-using Preference.Server;
 
 namespace Preference.Cli.Tests.Serving;
 
 /// <summary>`pref import` and `pref export` against a real server on loopback, through the shared API client.</summary>
 public sealed class ApiCommandTests : IAsyncLifetime
 {
-    private const string AdminToken = "pref_cli_api_test_admin";
-    private readonly string _data = Directory.CreateTempSubdirectory("pref-cli-api-").FullName;
-    private WebApplication _app = null!;
-    private string _url = "";
+    private LoopbackServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _app = PreferenceServer.Build(new ServerOptions
-        {
-            DataDirectory = Path.Combine(_data, "store"), Urls = "http://127.0.0.1:0", AdminToken = AdminToken, Announcements = TextWriter.Null,
-        });
-        await _app.StartAsync();
-        await PreferenceServer.BootstrapAdminAsync(_app);
-        _url = _app.Urls.First();
-        using var admin = PreferenceApiClient.CreateHttp(new Uri(_url), AdminToken, TimeSpan.FromSeconds(30));
+        _server = await LoopbackServer.StartAsync("pref_cli_api_test_admin");
+        using var admin = _server.Admin();
         (await admin.PostAsJsonAsync("/api/campaigns", new { id = "c", name = "c" })).EnsureSuccessStatusCode();
     }
 
-    private Task<PrefProcess.Result> PrefAsync(params string[] args) => PrefProcess.RunAsync([.. args, "--server", _url, "--token", AdminToken]);
+    private Task<PrefProcess.Result> PrefAsync(params string[] args) => _server.PrefAsync(args);
 
     private string File(string name, string text)
     {
-        var path = Path.Combine(_data, name);
+        var path = Path.Combine(_server.Directory, name);
         System.IO.File.WriteAllText(path, text);
         return path;
     }
@@ -42,7 +30,7 @@ public sealed class ApiCommandTests : IAsyncLifetime
         Assert.Equal(0, imported.ExitCode);
         Assert.Contains("imported 1 tasks from good.jsonl", imported.Stdout);
 
-        var output = Path.Combine(_data, "pairs.jsonl");
+        var output = Path.Combine(_server.Directory, "pairs.jsonl");
         var exported = await PrefAsync("export", "--campaign", "c", "--output", output);
         Assert.Equal(0, exported.ExitCode);
         Assert.True(System.IO.File.Exists(output));
@@ -61,7 +49,7 @@ public sealed class ApiCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_export_of_a_missing_campaign_exits_1_and_leaves_no_file()
     {
-        var output = Path.Combine(_data, "none.jsonl");
+        var output = Path.Combine(_server.Directory, "none.jsonl");
         var result = await PrefAsync("export", "--campaign", "missing", "--output", output);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("404", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
@@ -69,10 +57,5 @@ public sealed class ApiCommandTests : IAsyncLifetime
         Assert.False(System.IO.File.Exists(output + ".partial"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 }

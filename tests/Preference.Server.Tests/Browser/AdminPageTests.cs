@@ -30,6 +30,31 @@ public class AdminPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFi
     }
 
     [Fact]
+    public async Task The_queue_order_is_chosen_and_saved_with_the_keyboard_alone()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var admin = server.Client();
+        var campaign = await admin.CreateCampaignAsync("ordered");
+        var page = await chromium.SignedInPageAsync(server, TestServer.AdminToken);
+        await page.GotoAsync($"/#/admin/campaigns/{campaign}");
+        var order = page.GetByLabel("Queue order");
+        await Expects.VisibleAsync(order);
+
+        // Tab from the field before it, arrows pick (import order → random → uncertainty), Tab to Save, Enter.
+        await page.GetByLabel("Suggestion holdout").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("queueOrder", await page.EvaluateAsync<string>("document.activeElement.name"));
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Expects.VisibleAsync(page.Locator("#quality-settings").GetByText("Saved."));
+
+        var saved = await admin.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}");
+        Assert.Equal("uncertainty", saved.GetProperty("campaign").GetProperty("queueOrder").GetString());
+    }
+
+    [Fact]
     public async Task The_training_dashboard_draws_a_chart_per_metric_and_extends_it_live()
     {
         await using var server = await TestServer.StartAsync();

@@ -1,5 +1,6 @@
 import { api, post } from "../api";
 import { errorBox, h, mount } from "../dom";
+import { queueOrderSelect } from "../queueOrder";
 import type { CampaignView } from "../types";
 
 // Admin home: campaigns with progress, creating campaigns and tokens.
@@ -26,15 +27,16 @@ function createCampaignForm(): HTMLElement {
   const k = h("input", { name: "k", type: "number", min: "2", max: "9", value: "2", "aria-label": "Responses per task" });
   const overlap = h("input", { name: "overlap", type: "number", min: "1", value: "1", "aria-label": "Overlap" });
   const guidelines = h("textarea", { name: "guidelines", rows: "4", placeholder: "Guidelines (markdown)" });
+  const order = queueOrderSelect("sequence");
   const out = h("p", { role: "status" });
   const form = h("form", { class: "card" }, h("h2", {}, "New campaign"), name,
-    h("label", {}, "Responses per task ", k), h("label", {}, "Annotators per task ", overlap), guidelines,
+    h("label", {}, "Responses per task ", k), h("label", {}, "Annotators per task ", overlap), h("label", {}, "Serve tasks in ", order), guidelines,
     h("button", { type: "submit" }, "Create"), out);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
       const created = await post<CampaignView>("/api/campaigns", {
-        name: name.value, responsesPerTask: Number(k.value), overlap: Number(overlap.value), guidelines: guidelines.value,
+        name: name.value, responsesPerTask: Number(k.value), overlap: Number(overlap.value), guidelines: guidelines.value, queueOrder: order.value,
       });
       location.hash = `#/admin/campaigns/${encodeURIComponent(created.campaign.id)}`;
     } catch (err) {

@@ -3,6 +3,7 @@ import "uplot/dist/uPlot.min.css";
 import { api, post } from "../api";
 import { errorBox, h } from "../dom";
 import type { AgreementPoint, AnnotatorQuality, QualitySettings } from "../qualityTypes";
+import { queueOrderSelect } from "../queueOrder";
 import type { Campaign } from "../types";
 
 // The campaign page's quality sections for admins: settings, gold import, the per-annotator table (sortable), and
@@ -108,17 +109,18 @@ export function settingsForm(campaign: Campaign & Partial<QualitySettings>): HTM
   const threshold = number("reviewThreshold", campaign.reviewThreshold, "Review threshold");
   const judge = h("input", { name: "suggestionJudgeId", value: campaign.suggestionJudgeId ?? "", placeholder: "judge id", "aria-label": "Suggestion judge" });
   const holdout = number("suggestionHoldout", campaign.suggestionHoldout ?? 0.2, "Suggestion holdout");
+  const order = queueOrderSelect(campaign.queueOrder);
   const out = h("div", { role: "status" });
   const form = h("form", { class: "card", id: "quality-settings" }, h("h2", {}, "Quality settings"),
     h("label", {}, "Gold rate ", gold), h("label", {}, "Review when disagreement exceeds (empty: off) ", threshold),
     h("label", {}, "Suggestion judge ", judge), h("label", {}, "Share served without the suggestion ", holdout),
-    h("button", { type: "submit" }, "Save"), out);
+    h("label", {}, "Serve tasks in ", order), h("button", { type: "submit" }, "Save"), out);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
       await api(`/api/campaigns/${encodeURIComponent(campaign.id)}/quality-settings`, { method: "PUT", body: JSON.stringify({
         goldRate: Number(gold.value || 0), reviewThreshold: threshold.value === "" ? null : Number(threshold.value),
-        suggestionJudgeId: judge.value.trim() || null, suggestionHoldout: Number(holdout.value || 0),
+        suggestionJudgeId: judge.value.trim() || null, suggestionHoldout: Number(holdout.value || 0), queueOrder: order.value,
       }) });
       out.replaceChildren(h("p", {}, "Saved."));
     } catch (err) {
