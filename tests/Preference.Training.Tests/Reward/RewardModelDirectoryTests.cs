@@ -22,7 +22,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = pooling, Context = context };
+        var config = SyntheticPreferences.TinyConfig() with { Pooling = pooling, Context = context };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         model.Statistics = new RewardStatistics(0.25, 2.0, 32, "train completions");
         var before = model.Score(Inputs);
@@ -40,7 +40,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = RewardPooling.LastAndMean };
+        var config = SyntheticPreferences.TinyConfig() with { Pooling = RewardPooling.LastAndMean };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
 
@@ -58,7 +58,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(), train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         var card = File.ReadAllText(dir.File("model/reward_model.json")).Replace("\"pooling\": \"last\"", "\"pooling\": \"last_and_mean\"");
         File.WriteAllText(dir.File("model/reward_model.json"), card);
@@ -72,7 +72,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(), train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
 
         var config = JsonDocument.Parse(File.ReadAllText(dir.File("model/config.json"))).RootElement;
@@ -92,7 +92,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(), train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         HuggingFaceCheckpoint.Save(model.Network.Trunk, dir.File("model")); // a plain causal LM over the same directory
 
