@@ -35,7 +35,6 @@ public sealed class RmReferenceTests : IDisposable
         {
             TrainFile = "synthetic", BaseModel = "scratch", Features = RewardFeatures.GroundingReference, MaxLength = 48,
             Scratch = new ScratchModel { VocabSize = 300, HiddenSize = 16, Layers = 1, Heads = 2, IntermediateSize = 32 },
-            OutputDirectory = directory,
         };
         var tokenizer = Path.Combine(directory, "tokenizer");
         using var model = RewardModelFactory.Create(config, Pairs(48, seed: 1), tokenizer, torch.CPU);
