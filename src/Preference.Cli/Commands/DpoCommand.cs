@@ -27,11 +27,9 @@ public static class DpoCommand
         var set = new Option<string[]>("--set") { Description = $"Override a setting: {section}.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => $"runs/{section}" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
-        var server = new Option<Uri?>("--server") { Description = "Also publish metrics to a running `pref serve` (e.g. http://localhost:5000)" };
-        var token = new Option<string?>("--token") { Description = "API token with role admin or trainer (default: $PREF_TOKEN)" };
         var command = new Command(section, description)
         {
-            config, set, output, resume, server, token, RuntimeOptions.Device, RuntimeOptions.Threads,
+            config, set, output, resume, TelemetryOptions.Server, TelemetryOptions.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
@@ -44,7 +42,7 @@ public static class DpoCommand
                 settings = settings with { Loss = PreferenceLossType.Kto };
             }
             var result = await RunAsync(settings, parse.GetValue(output)!, parse.GetValue(resume), RuntimeOptions.Apply(parse),
-                parse.GetValue(server), parse.GetValue(token), progress: null, cancellationToken);
+                parse.GetValue(TelemetryOptions.Server), parse.GetValue(TelemetryOptions.Token), progress: null, cancellationToken);
             Report(result);
         }));
         return command;
@@ -67,11 +65,7 @@ public static class DpoCommand
         var run = new RunDirectory(output);
         var stage = settings.Loss == PreferenceLossType.Kto ? DpoTrainer.KtoStage : DpoTrainer.Stage;
         var sinks = new List<IMetricsSink>(extraSinks ?? []);
-        await using var telemetry = server is { } url
-            ? await TrainingTelemetryClient.StartRunAsync(url, token ?? Environment.GetEnvironmentVariable("PREF_TOKEN")
-                  ?? throw new CliException("--server needs --token or $PREF_TOKEN"), Path.GetFileName(run.Path), stage,
-                  cancellationToken: cancellationToken)
-            : null;
+        await using var telemetry = await TelemetryOptions.StartAsync(server, token, Path.GetFileName(run.Path), stage, cancellationToken);
         if (telemetry is not null) sinks.Add(new TelemetryMetricsSink(telemetry, Console.Error));
 
         var trainer = new DpoTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, reference?.Model, sinks);

@@ -10,6 +10,7 @@ using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Export;
 using Preference.Training.Reward.Training;
+using Preference.Training.Telemetry;
 
 namespace Preference.Cli.Commands;
 
@@ -32,15 +33,18 @@ public static class RmCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
         var command = new Command("train", "Train a Bradley–Terry reward model from the rm: section of a YAML config")
         {
-            config, set, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads,
+            config, set, output, resume, TelemetryOptions.Server, TelemetryOptions.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
             var settings = StageConfigFile.Load<RewardConfig>(parse.GetValue(config), "rm", parse.GetValue(set) ?? []);
             var device = RuntimeOptions.Apply(parse);
             var run = new RunDirectory(parse.GetValue(output)!);
+            await using var telemetry = await TelemetryOptions.StartAsync(parse.GetValue(TelemetryOptions.Server), parse.GetValue(TelemetryOptions.Token),
+                Path.GetFileName(run.Path), RewardTrainer.Stage, cancellationToken);
+            IMetricsSink[] sinks = telemetry is null ? [] : [new TelemetryMetricsSink(telemetry, Console.Error)];
             var report = await RunData(() => TrainingProgressDisplay.RunAsync(progress =>
-                RewardTrainingRun.RunAsync(settings, run, device, parse.GetValue(resume), progress, log: Console.Error.WriteLine, cancellationToken: cancellationToken)));
+                RewardTrainingRun.RunAsync(settings, run, device, parse.GetValue(resume), progress, sinks, Console.Error.WriteLine, cancellationToken)));
             var training = report.Training;
             Console.WriteLine($"steps            {training.Steps}{(training.StoppedEarly ? " (stopped early)" : "")}");
             Console.WriteLine($"validation       accuracy {training.ValidationAccuracy:F4}, loss {training.ValidationLoss:F4} (kept step {training.BestStep})");

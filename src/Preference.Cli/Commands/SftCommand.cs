@@ -20,11 +20,9 @@ public static class SftCommand
         var set = new Option<string[]>("--set") { Description = "Override a setting: sft.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => "runs/sft" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
-        var server = new Option<Uri?>("--server") { Description = "Also publish metrics to a running `pref serve` (e.g. http://localhost:5000)" };
-        var token = new Option<string?>("--token") { Description = "API token with role admin or trainer (default: $PREF_TOKEN)" };
         var command = new Command("sft", "Supervised fine-tuning: full, with frozen layers, or LoRA")
         {
-            config, set, output, resume, server, token, RuntimeOptions.Device, RuntimeOptions.Threads,
+            config, set, output, resume, TelemetryOptions.Server, TelemetryOptions.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
         };
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
@@ -38,11 +36,8 @@ public static class SftCommand
 
             var run = new RunDirectory(parse.GetValue(output)!);
             var sinks = new List<IMetricsSink>();
-            await using var telemetry = parse.GetValue(server) is { } url
-                ? await TrainingTelemetryClient.StartRunAsync(url, parse.GetValue(token) ?? Environment.GetEnvironmentVariable("PREF_TOKEN")
-                      ?? throw new CliException("--server needs --token or $PREF_TOKEN"), Path.GetFileName(run.Path), SftTrainer.Stage,
-                      cancellationToken: cancellationToken)
-                : null;
+            await using var telemetry = await TelemetryOptions.StartAsync(parse.GetValue(TelemetryOptions.Server), parse.GetValue(TelemetryOptions.Token),
+                Path.GetFileName(run.Path), SftTrainer.Stage, cancellationToken);
             if (telemetry is not null) sinks.Add(new TelemetryMetricsSink(telemetry, Console.Error));
 
             var trainer = new SftTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, sinks);

@@ -35,6 +35,28 @@ public class RewardModelDirectoryTests
         Assert.Equal((32, pooling, context), (loaded.Window.MaxLength, loaded.Network.Pooling, loaded.Window.Context));
     }
 
+    [Theory]
+    [InlineData(RewardModelFactory.Scratch)]
+    [InlineData(RewardModelFactory.Bundled)] // llama2.c's interleaved rotary rows, saved half-split
+    public void Saved_weights_load_back_into_a_live_model_with_identical_scores(string baseModel)
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(16, seed: 1);
+        var config = SyntheticPreferences.TinyConfig() with { BaseModel = baseModel, Pooling = RewardPooling.LastAndMean };
+        using var trained = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        torch.manual_seed(3);
+        using (torch.no_grad())
+            foreach (var parameter in trained.Network.parameters()) parameter.add_(torch.randn_like(parameter) * 0.05);
+        RewardModelDirectory.Save(trained, dir.File("model"), baseModel);
+
+        using var live = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        Assert.NotEqual(trained.Score(Inputs), live.Score(Inputs));
+        RewardModelDirectory.LoadWeights(live, dir.File("model"));
+        var expected = trained.Score(Inputs);
+        var actual = live.Score(Inputs);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
+    }
+
     [Fact]
     public void A_pooled_head_is_exported_beside_the_score_head_and_documented_in_the_config()
     {
