@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Preference.Cli.Configuration;
 using Preference.Cli.Progress;
 using Preference.Cli.Reward;
 using Preference.Cli.Serving;
@@ -27,24 +26,18 @@ public static class RmCommand
 
     static Command Train()
     {
-        var config = new Option<string?>("--config", "-c") { Description = "YAML file with an rm: section (see configs/rm-hh-rlhf.yaml)" };
-        var set = new Option<string[]>("--set") { Description = "Override a setting: rm.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => "runs/rm" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
-        var command = new Command("train", "Train a Bradley–Terry reward model from the rm: section of a YAML config")
-        {
-            config, set, output, resume, TelemetryOptions.Server, TelemetryOptions.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
-        };
+        var options = new TrainingCommandOptions("rm", "configs/rm-hh-rlhf.yaml");
+        var command = options.Command("train", "Train a Bradley–Terry reward model from the rm: section of a YAML config");
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
-            var settings = StageConfigFile.Load<RewardConfig>(parse.GetValue(config), "rm", parse.GetValue(set) ?? []);
+            var settings = options.Load<RewardConfig>(parse);
             var device = RuntimeOptions.Apply(parse);
-            var run = new RunDirectory(parse.GetValue(output)!);
-            await using var telemetry = await TelemetryOptions.StartAsync(parse.GetValue(TelemetryOptions.Server), parse.GetValue(TelemetryOptions.Token),
+            var run = new RunDirectory(parse.GetValue(options.Output)!);
+            await using var telemetry = await TrainingCommandOptions.StartTelemetryAsync(parse.GetValue(options.Server), parse.GetValue(options.Token),
                 Path.GetFileName(run.Path), RewardTrainer.Stage, cancellationToken);
             IMetricsSink[] sinks = telemetry is null ? [] : [new TelemetryMetricsSink(telemetry, Console.Error)];
             var report = await RunData(() => TrainingProgressDisplay.RunAsync(progress =>
-                RewardTrainingRun.RunAsync(settings, run, device, parse.GetValue(resume), progress, sinks, Console.Error.WriteLine, cancellationToken)));
+                RewardTrainingRun.RunAsync(settings, run, device, parse.GetValue(options.Resume), progress, sinks, Console.Error.WriteLine, cancellationToken)));
             var training = report.Training;
             Console.WriteLine($"steps            {training.Steps}{(training.StoppedEarly ? " (stopped early)" : "")}");
             Console.WriteLine($"validation       accuracy {training.ValidationAccuracy:F4}, loss {training.ValidationLoss:F4} (kept step {training.BestStep})");

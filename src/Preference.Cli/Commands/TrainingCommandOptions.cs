@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Preference.Cli.Configuration;
+using Preference.Cli.Serving;
+using Preference.Training.Telemetry;
+
+namespace Preference.Cli.Commands;
+
+/// <summary>
+/// The options every training stage's command shares (pref sft, rm train, dpo, kto): its YAML section with --set
+/// overrides, the run directory, --resume, live metrics to a running `pref serve`, device and threads.
+/// </summary>
+public sealed class TrainingCommandOptions(string section, string exampleConfig)
+{
+    public Option<string?> Config { get; } = new("--config", "-c") { Description = $"YAML file with the {section}: section (see {exampleConfig})" };
+
+    public Option<string[]> Set { get; } = new("--set") { Description = $"Override a setting: {section}.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public Option<string> Output { get; } = new("--output", "-o")
+    {
+        Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => $"runs/{section}",
+    };
+
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the run directory's latest checkpoint" };
+
+    public Option<Uri?> Server { get; } = new("--server") { Description = "Also publish metrics to a running `pref serve` (e.g. http://localhost:5000)" };
+
+    public Option<string?> Token { get; } = new("--token") { Description = "API token with role admin or trainer (default: $PREF_TOKEN)" };
+
+    /// <summary>A command with these options (and the runtime ones) added.</summary>
+    public Command Command(string name, string description)
+    {
+        var command = new Command(name, description);
+        foreach (var option in new Option[] { Config, Set, Output, Resume, Server, Token, RuntimeOptions.Device, RuntimeOptions.Threads })
+            command.Options.Add(option);
+        return command;
+    }
+
+    /// <summary>The stage's section of --config with the --set overrides applied, validated.</summary>
+    public T Load<T>(ParseResult parse) where T : class, new() => StageConfigFile.Load<T>(parse.GetValue(Config), section, parse.GetValue(Set) ?? []);
+
+    /// <summary>Connects to the server's training channel for one run, or returns null when no --server was given.</summary>
+    public static async Task<TrainingTelemetryClient?> StartTelemetryAsync(Uri? server, string? token, string runName, string stage,
+        CancellationToken cancellationToken) =>
+        server is null
+            ? null
+            : await TrainingTelemetryClient.StartRunAsync(server, token ?? Environment.GetEnvironmentVariable("PREF_TOKEN")
+                  ?? throw new CliException("--server needs --token or $PREF_TOKEN"), runName, stage, cancellationToken: cancellationToken);
+}
