@@ -54,20 +54,23 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
             TrainFile = dataset,
             BaseModel = Get("base_model", "scratch"),
             NumTrainEpochs = int.Parse(Get("epochs", "4")),
-            LearningRate = double.Parse(Get("learning_rate", "1e-3")),
-            WeightDecay = double.Parse(Get("weight_decay", "0.1")),
+            Optimizer = new OptimizerConfig
+            {
+                LearningRate = double.Parse(Get("learning_rate", "1e-3")), WeightDecay = double.Parse(Get("weight_decay", "0.1")),
+                WarmupRatio = double.Parse(Get("warmup", "0.1")), Schedule = LearningRateScheduleKind.Cosine,
+            },
             MaxLength = int.Parse(Get("max_length", "256")),
-            BatchSize = int.Parse(Get("batch_size", "16")),
+            PerDeviceTrainBatchSize = int.Parse(Get("batch_size", "16")),
             LabelSmoothing = double.Parse(Get("label_smoothing", "0")),
             CenteringCoefficient = double.Parse(Get("centering", "0.01")),
             FreezeLayers = int.Parse(Get("frozen_layers", "0")),
+            FreezeEmbeddings = int.Parse(Get("frozen_layers", "0")) > 0,
             Pooling = Enum.Parse<RewardPooling>(Get("pooling", "Last"), ignoreCase: true),
             Context = Enum.Parse<PromptContext>(Get("context", "Full"), ignoreCase: true),
             HeadDropout = double.Parse(Get("head_dropout", "0")),
             Features = Enum.Parse<RewardFeatures>(Get("features", "None").Replace("_", ""), ignoreCase: true),
             FeatureWarmStart = bool.Parse(Get("warm_start", "true")),
             FeatureL2 = double.Parse(Get("feature_l2", "0.01")),
-            WarmupFraction = double.Parse(Get("warmup", "0.1")),
             EvalSteps = int.Parse(Get("eval_every", "25")),
             EarlyStoppingPatience = int.Parse(Get("patience", "6")),
             Seed = int.Parse(Get("seed", "1")),
@@ -78,8 +81,8 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
                 IntermediateSize = int.Parse(Get("intermediate", "172")),
             },
         };
-        config.Validate();
-        var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, config.Seed);
+        if (config.Problems().FirstOrDefault() is { } problem) throw new ArgumentException(problem);
+        var (train, validation) = PromptSplit.Split(trainAll, config.ValidationFraction, (int)config.Seed);
         Console.WriteLine($"{dataset}: {train.Count} train, {validation.Count} validation, {test.Count} test pairs");
 
         // The feature logistics use the config's feature_l2, so they match the reward model's warm start.
@@ -106,26 +109,26 @@ public sealed class RewardAccuracyBenchmark : IBenchmark
         var encodedValidation = EncodedPair.Encode(validation, model.Window);
         Console.WriteLine($"model: {config.BaseModel}, {model.Network.Trunk.ParameterCount():N0} parameters, vocab {model.Tokenizer.VocabSize}, " +
                           $"{encodedTrain.Count(p => p.Truncated)}/{encodedTrain.Count} train pairs truncated at {config.MaxLength} tokens, setup {clock.Elapsed.TotalSeconds:F0}s");
-        var trainer = new RewardTrainer(model, config);
+        var trainer = new RewardTrainer(config, model, train, validation, new RunDirectory(Path.Combine(work, "run")));
         var progress = new InlineProgress(p =>
         {
             var m = p.Metrics;
             if (m.TryGetValue("eval/accuracy", out var evalAccuracy))
-                Console.WriteLine($"step {p.Step,5} epoch {m["train/epoch"]:F2} loss {m["train/loss"]:F3} acc {m["train/accuracy"]:F2} | eval loss {m["eval/loss"]:F4} acc {evalAccuracy:F3} | {m["perf/pairs_per_second"]:F0} pairs/s");
+                Console.WriteLine($"step {p.Step,5} epoch {m["train/epoch"]:F2} loss {m["train/loss"]:F3} acc {m["train/accuracy"]:F2} | eval loss {m["eval/loss"]:F4} acc {evalAccuracy:F3} | {m["perf/tokens_per_second"]:F0} tokens/s");
         });
-        var result = trainer.Train(encodedTrain, encodedValidation, Path.Combine(work, "checkpoints"), progress: progress, cancellationToken: cancellationToken);
+        var result = await trainer.TrainAsync(resume: false, progress, cancellationToken);
         if (Get("test", "report") == "skip")
         {
             // Choosing settings: validation only, so the test set is looked at once per final config.
-            Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} " +
-                              $"(loss {result.BestValidationLoss:F4}), test not scored, trained in {result.Elapsed.TotalSeconds:F0}s");
+            Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.ValidationAccuracy:F3} " +
+                              $"(loss {result.ValidationLoss:F4}), test not scored, trained in {result.Elapsed.TotalSeconds:F0}s");
             Directory.Delete(work, true);
             return;
         }
         var texts = test.SelectMany(p => new[] { (p.Prompt, p.Chosen, p.Reference), (p.Prompt, p.Rejected, p.Reference) }).ToList();
         var scores = model.Score(texts, cancellationToken: cancellationToken);
         var accuracy = PairwiseAccuracy.Of(Enumerable.Range(0, test.Count).Select(i => ((double)scores[2 * i], (double)scores[2 * i + 1])));
-        Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.BestValidationAccuracy:F3} (loss {result.BestValidationLoss:F4}), " +
+        Console.WriteLine($"reward model: best step {result.BestStep}/{result.Steps}, validation {result.ValidationAccuracy:F3} (loss {result.ValidationLoss:F4}), " +
                           $"test {accuracy}, trained in {result.Elapsed.TotalSeconds:F0}s");
         Directory.Delete(work, true);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Preference.Cli.RewardServing;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Export;
 using Preference.Training.Reward.Modeling;
@@ -103,12 +104,12 @@ public sealed class RewardServerBenchmark : IBenchmark
         var work = Directory.CreateTempSubdirectory("reward-server-bench-").FullName;
         var config = new RewardConfig
         {
-            TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 128, BatchSize = 16, NumTrainEpochs = 1,
-            EvalSteps = 1_000_000, EarlyStoppingPatience = 0, OutputDirectory = work,
+            TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 128, PerDeviceTrainBatchSize = 16, NumTrainEpochs = 1,
+            EvalSteps = 1_000_000, EarlyStoppingPatience = 0,
         };
         var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
-        var encoded = EncodedPair.Encode(pairs, model.Window);
-        new RewardTrainer(model, config).Train(encoded, encoded.Take(8).ToList(), Path.Combine(work, "checkpoints"), cancellationToken: cancellationToken);
+        new RewardTrainer(config, model, pairs, pairs.Take(8).ToList(), new RunDirectory(Path.Combine(work, "run")))
+            .TrainAsync(resume: false, progress: null, cancellationToken).GetAwaiter().GetResult();
         Directory.Delete(work, recursive: true);
         return model;
     }

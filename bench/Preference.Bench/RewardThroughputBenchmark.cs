@@ -42,19 +42,19 @@ public sealed class RewardThroughputBenchmark : IBenchmark
         };
         RewardConfig Shape(string baseModel) => new()
         {
-            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, BatchSize = batch, NumTrainEpochs = 1000,
+            TrainFile = "synthetic", BaseModel = baseModel, MaxLength = length, PerDeviceTrainBatchSize = batch, MaxSteps = 1,
             EvalSteps = 1_000_000, EarlyStoppingPatience = 0, Scratch = new ScratchModel { VocabSize = 512 },
         };
         foreach (var (name, config) in shapes)
         {
             var work = Directory.CreateTempSubdirectory("rm-throughput-").FullName;
             using var model = RewardModelFactory.Create(config, pairs, work, torch.CPU, cancellationToken);
-            var encoded = EncodedPair.Encode(pairs, model.Window);
-            var trainer = new RewardTrainer(model, config with { NumTrainEpochs = 1 });
             var timings = new List<double>();
-            var progress = new InlineProgress(p => timings.Add(p.Metrics["perf/pairs_per_second"]));
+            // Every row is exactly `length` tokens and a pair is two rows: the loop's tokens/s of a one-step run is that step's pairs/s times 2·length.
+            var progress = new InlineProgress(p => timings.Add(p.Metrics["perf/tokens_per_second"] / (2.0 * length)));
             for (int s = 0; s < steps + 1; s++)
-                trainer.Train(encoded, encoded.Take(1).ToList(), Path.Combine(work, $"checkpoints-{s}"), progress: progress, cancellationToken: cancellationToken);
+                new RewardTrainer(config, model, pairs, pairs.Take(1).ToList(), new RunDirectory(Path.Combine(work, $"run-{s}")))
+                    .TrainAsync(resume: false, progress, cancellationToken).GetAwaiter().GetResult();
             // The first step pays for allocation and kernel selection; report the steady state.
             double median = timings.Skip(1).Order().ElementAt((timings.Count - 1) / 2);
             Console.WriteLine($"{"rm train " + name,-36} {$"batch {batch} pairs x {length} tok",-22} {threads,7} {median,10:F1} pairs/s");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Preference.Cli.Configuration;
 using Preference.Cli.Progress;
 using Preference.Cli.Serving;
 using Preference.Models;
@@ -22,25 +21,19 @@ public static class DpoCommand
 
     static Command Build(string section, string description)
     {
-        var config = new Option<string?>("--config", "-c") { Description = $"YAML file with a {section}: section (see configs/dpo-stories.yaml)" };
-        var set = new Option<string[]>("--set") { Description = $"Override a setting: {section}.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => $"runs/{section}" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
-        var command = new Command(section, description)
-        {
-            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
-        };
+        var options = new TrainingCommandOptions(section, "configs/dpo-stories.yaml");
+        var command = options.Command(section, description);
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
-            var configPath = parse.GetValue(config);
-            var settings = StageConfigFile.Load<DpoConfig>(configPath, section, parse.GetValue(set) ?? []);
+            var configPath = parse.GetValue(options.Config);
+            var settings = options.Load<DpoConfig>(parse);
             if (section == DpoTrainer.KtoStage)
             {
                 if (settings.Loss is not (PreferenceLossType.Kto or PreferenceLossType.Sigmoid))
                     throw new CliException($"{configPath ?? "(defaults)"}: kto.loss: pref kto trains loss kto; use pref dpo for {settings.Loss.ToString().ToLowerInvariant()}");
                 settings = settings with { Loss = PreferenceLossType.Kto };
             }
-            var result = await RunAsync(settings, parse.GetValue(output)!, parse.GetValue(resume), RuntimeOptions.Apply(parse),
+            var result = await RunAsync(settings, parse.GetValue(options.Output)!, parse.GetValue(options.Resume), RuntimeOptions.Apply(parse),
                 parse, cancellationToken);
             Report(result);
         }));

@@ -6,6 +6,7 @@ using Preference.Cli.Serving;
 using Preference.Training.Dpo;
 using Preference.Training.Grpo;
 using Preference.Training.Ppo;
+using Preference.Training.Reward.Training;
 using Preference.Training.Rewards;
 
 namespace Preference.Cli.Commands;
@@ -20,14 +21,14 @@ public static class QuickstartCommand
     {
         var config = new Option<FileInfo>("--config")
         {
-            Description = "YAML with 'quickstart:', 'ppo:' and 'dpo:' sections", DefaultValueFactory = _ => new FileInfo("configs/quickstart.yaml"),
+            Description = "YAML with 'quickstart:', 'rm:', 'ppo:', 'dpo:' and 'grpo:' sections", DefaultValueFactory = _ => new FileInfo("configs/quickstart.yaml"),
         };
         var runDir = new Option<DirectoryInfo>("--run-dir")
         {
             Description = "Run directory (store, stage outputs, metrics, checkpoints, report); a re-run resumes it",
             DefaultValueFactory = _ => new DirectoryInfo("runs/quickstart"),
         };
-        var set = new Option<string[]>("--set") { Description = "Override a setting: quickstart.key=value, ppo.key=value or dpo.key=value (repeatable); lists in YAML flow syntax: ppo.prompts=[\"a\", \"b\"]" };
+        var set = new Option<string[]>("--set") { Description = "Override a setting: quickstart.key=value, rm.key=value, ppo.key=value, dpo.key=value or grpo.key=value (repeatable); lists in YAML flow syntax: ppo.prompts=[\"a\", \"b\"]" };
         var human = new Option<bool>("--human") { Description = "Wait for people to rank the campaign in the browser instead of the rule judge" };
         var urls = new Option<string>("--urls") { Description = "Where the server listens (port 0 picks a free one)", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var stopAfter = new Option<long?>("--stop-after-ppo-step") { Description = "Stop PPO after this step (it resumes on the next run)" };
@@ -42,14 +43,16 @@ public static class QuickstartCommand
             if (!File.Exists(configFile)) throw new CliException($"--config: '{configFile}' does not exist");
             var overrides = parse.GetValue(set) ?? [];
             foreach (var o in overrides)
-                if (!new[] { "quickstart.", "ppo.", "dpo.", "grpo." }.Any(section => o.StartsWith(section, StringComparison.Ordinal)))
-                    throw new CliException($"--set: '{o}' must start with quickstart., ppo., dpo. or grpo.");
+                if (!new[] { "quickstart.", "rm.", "ppo.", "dpo.", "grpo." }.Any(section => o.StartsWith(section, StringComparison.Ordinal)))
+                    throw new CliException($"--set: '{o}' must start with quickstart., rm., ppo., dpo. or grpo.");
             if (parse.GetValue(stopAfter) is < 1) throw new CliException("--stop-after-ppo-step: must be at least 1");
             var settings = StageConfigFile.Load<QuickstartSettings>(configFile, "quickstart", overrides);
             if (!File.Exists(settings.Judge)) throw new CliException($"{configFile}: quickstart.judge: '{settings.Judge}' does not exist");
             // Every setting is checked before the run directory exists, so a typo leaves nothing behind.
             var ppo = ResolvePpo(StageConfigFileWithPrompts(configFile, overrides, settings), parse.GetValue(runDir)!.FullName);
-            // DPO trains on the pairs the export stage writes; the section's own train_file is not used.
+            // The reward model (PPO's and GRPO's reward) and DPO train on the pairs the export stage writes; their
+            // sections' own train_file is not used.
+            var reward = StageConfigFile.Load<RewardConfig>(configFile, "rm", [.. overrides, "rm.train_file=export/pairs.jsonl"]);
             var dpo = settings.Algorithm == QuickstartAlgorithm.Dpo
                 ? StageConfigFile.Load<DpoConfig>(configFile, "dpo", [.. overrides, "dpo.train_file=export/pairs.jsonl"])
                 : null;
@@ -62,7 +65,7 @@ public static class QuickstartCommand
             Console.WriteLine($"dashboard: {server.Address}  (admin token: {server.AdminToken})");
             var context = new PipelineContext
             {
-                RunDirectory = run, Settings = settings, Ppo = ppo, Dpo = dpo, Grpo = grpo, Device = device, Server = server, Log = Console.Out,
+                RunDirectory = run, Settings = settings, Reward = reward, Ppo = ppo, Dpo = dpo, Grpo = grpo, Device = device, Server = server, Log = Console.Out,
                 Human = parse.GetValue(human), StopAfterPpoStep = parse.GetValue(stopAfter),
             };
             RunManifest.Write(context, configFile, overrides, parse.GetValue(RuntimeOptions.Threads));

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
+using Preference.Cli.Progress;
 using Preference.Cli.Reward;
 using Preference.Cli.Serving;
 using Preference.Core.Datasets;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Export;
@@ -10,7 +12,10 @@ using Preference.Training.Reward.Training;
 
 namespace Preference.Cli.Commands;
 
-/// <summary>`pref rm train|eval|score`: train a Bradley–Terry reward model, measure it on preference pairs, score completions.</summary>
+/// <summary>
+/// `pref rm train|eval|score`: train a Bradley–Terry reward model (the rm: section of a YAML config; the trainer is
+/// src/Preference.Training/Reward/Training/RewardTrainer.cs), measure it on preference pairs, score completions.
+/// </summary>
 public static class RmCommand
 {
     public static Command Create() => new("rm", "Reward models: train on preferences, evaluate, score completions")
@@ -20,18 +25,23 @@ public static class RmCommand
 
     static Command Train()
     {
-        var config = new Option<string>("--config") { Description = "YAML reward config (see configs/rm*.yaml)", Required = true };
-        var output = new Option<string?>("--output") { Description = "Run directory (overrides output_directory)" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run directory" };
-        var command = new Command("train", "Train a reward model from a YAML config") { config, output, resume, RuntimeOptions.Device, RuntimeOptions.Threads };
+        var options = new TrainingCommandOptions("rm", "configs/rm-hh-rlhf.yaml");
+        var command = options.Command("train", "Train a Bradley–Terry reward model from the rm: section of a YAML config");
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
+            var settings = options.Load<RewardConfig>(parse);
             var device = RuntimeOptions.Apply(parse);
-            var settings = RewardConfigYaml.Read(parse.GetValue(config)!);
-            if (parse.GetValue(output) is { } directory) settings = settings with { OutputDirectory = directory };
-            var report = await RunData(() => RewardTrainingRun.RunAsync(settings, device, Console.WriteLine, parse.GetValue(resume), cancellationToken));
-            Console.WriteLine($"model: {report.ModelDirectory}");
-            Console.WriteLine($"reward normalisation: mean {report.Normalization.Mean:F4}, std {report.Normalization.Std:F4}");
+            var run = new RunDirectory(parse.GetValue(options.Output)!);
+            await using var live = await LiveMetrics.ForCommandAsync(parse, run, RewardTrainer.Stage, cancellationToken);
+            var report = await RunData(() => TrainingProgressDisplay.RunAsync(progress =>
+                RewardTrainingRun.RunAsync(settings, run, device, parse.GetValue(options.Resume), progress, live.Sinks, Console.Error.WriteLine, cancellationToken)));
+            var training = report.Training;
+            Console.WriteLine($"steps            {training.Steps}{(training.StoppedEarly ? " (stopped early)" : "")}");
+            Console.WriteLine($"validation       accuracy {training.ValidationAccuracy:F4}, loss {training.ValidationLoss:F4} (kept step {training.BestStep})");
+            if (report.Test is { } test) Console.WriteLine($"test             accuracy {test}");
+            Console.WriteLine($"normalisation    mean {report.Normalization.Mean:F4}, std {report.Normalization.Std:F4}");
+            Console.WriteLine($"model            {report.ModelDirectory}");
+            Console.WriteLine($"metrics          {run.MetricsFile}");
         }));
         return command;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Preference.Cli.Configuration;
 using Preference.Cli.Progress;
 using Preference.Cli.Serving;
 using Preference.Models;
@@ -15,17 +14,11 @@ public static class SftCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config", "-c") { Description = "YAML file with an sft: section (see configs/sft.yaml)" };
-        var set = new Option<string[]>("--set") { Description = "Override a setting: sft.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string>("--output", "-o") { Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => "runs/sft" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's latest checkpoint" };
-        var command = new Command("sft", "Supervised fine-tuning: full, with frozen layers, or LoRA")
-        {
-            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
-        };
+        var options = new TrainingCommandOptions("sft", "configs/sft.yaml");
+        var command = options.Command("sft", "Supervised fine-tuning: full, with frozen layers, or LoRA");
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
-            var settings = StageConfigFile.Load<SftConfig>(parse.GetValue(config), "sft", parse.GetValue(set) ?? []);
+            var settings = options.Load<SftConfig>(parse);
             var device = RuntimeOptions.Apply(parse);
             using var bundle = ModelBundle.Load(settings.Model, device, cancellationToken: cancellationToken);
             SftData data;
@@ -33,11 +26,11 @@ public static class SftCommand
             catch (SftDataException e) { throw new CliException(e.Message); }
             WarnAboutCuts(data);
 
-            var run = new RunDirectory(parse.GetValue(output)!);
+            var run = new RunDirectory(parse.GetValue(options.Output)!);
             await using var live = await LiveMetrics.ForCommandAsync(parse, run, SftTrainer.Stage, cancellationToken);
 
             var trainer = new SftTrainer(settings, bundle.Model, bundle.Tokenizer, data, run, live.Sinks);
-            var result = await TrainingProgressDisplay.RunAsync(progress => trainer.TrainAsync(parse.GetValue(resume), progress, cancellationToken));
+            var result = await TrainingProgressDisplay.RunAsync(progress => trainer.TrainAsync(parse.GetValue(options.Resume), progress, cancellationToken));
             Report(result, run);
         }));
         return command;

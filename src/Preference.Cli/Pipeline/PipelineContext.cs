@@ -1,6 +1,7 @@
 using Preference.Training.Dpo;
 using Preference.Training.Grpo;
 using Preference.Training.Ppo;
+using Preference.Training.Reward.Training;
 using TorchSharp;
 
 namespace Preference.Cli.Pipeline;
@@ -10,6 +11,8 @@ public sealed class PipelineContext
 {
     public required string RunDirectory { get; init; }
     public required QuickstartSettings Settings { get; init; }
+    /// <summary>The rm: section; its train_file is replaced by the exported pairs when the reward stage runs.</summary>
+    public required RewardConfig Reward { get; init; }
     /// <summary>The ppo: section, with reward-model paths already resolved against the run directory.</summary>
     public required PpoConfig Ppo { get; init; }
     /// <summary>The dpo: section with train_file set to the exported pairs; null unless quickstart.algorithm is dpo.</summary>

@@ -3,8 +3,8 @@ using Preference.Training.Common;
 namespace Preference.Cli.Pipeline;
 
 /// <summary>
-/// The <c>quickstart:</c> section of configs/quickstart.yaml: sizes of every non-PPO stage (PPO reads the <c>ppo:</c>
-/// section). Defaults are sized so the whole loop runs in a few minutes on 2 CPU cores.
+/// The <c>quickstart:</c> section of configs/quickstart.yaml: sizes of the campaign, candidates and evaluation (the reward
+/// model reads the <c>rm:</c> section, PPO <c>ppo:</c>, DPO <c>dpo:</c>, GRPO <c>grpo:</c>). Defaults are sized so the whole loop runs in a few minutes on 2 CPU cores.
 /// </summary>
 public sealed record QuickstartSettings : IValidatedConfig
 {
@@ -50,9 +50,6 @@ public sealed record QuickstartSettings : IValidatedConfig
     /// <summary>--human only: seconds between progress polls.</summary>
     public double HumanPollSeconds { get; init; } = 5;
 
-    /// <summary>The reward-model stage.</summary>
-    public QuickstartReward Reward { get; init; } = new();
-
     /// <summary>Completions per held-out prompt and model in the evaluation. Default 4 for a usable interval.</summary>
     public int EvalSamplesPerPrompt { get; init; } = 4;
 
@@ -69,6 +66,5 @@ public sealed record QuickstartSettings : IValidatedConfig
         if (HumanTasksRequired < 0) yield return "human_tasks_required: must be 0 or more";
         if (!(HumanPollSeconds > 0)) yield return "human_poll_seconds: must be positive";
         if (EvalSamplesPerPrompt < 1) yield return "eval_samples_per_prompt: must be at least 1";
-        foreach (var problem in Reward.Problems()) yield return "reward." + problem;
     }
 }

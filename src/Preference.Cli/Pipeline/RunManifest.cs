@@ -20,7 +20,7 @@ public static class RunManifest
             threads = threads ?? Environment.ProcessorCount,
             git_commit = Preference.Training.Common.RunDirectory.SourceCommit,
             algorithm = c.Settings.Algorithm.ToString().ToLowerInvariant(),
-            seeds = new { generation = c.Settings.Seed, reward = c.Settings.Reward.Seed, ppo = c.Ppo.Seed, dpo = c.Dpo?.Seed, grpo = c.Grpo?.Seed },
+            seeds = new { generation = c.Settings.Seed, reward = c.Reward.Seed, ppo = c.Ppo.Seed, dpo = c.Dpo?.Seed, grpo = c.Grpo?.Seed },
             dotnet = RuntimeInformation.FrameworkDescription,
             os = RuntimeInformation.OSDescription,
             machine = Environment.MachineName,

@@ -6,7 +6,7 @@ namespace Preference.Training.Common;
 
 /// <summary>
 /// The folder a stage writes into: run.json naming the run that owns it, metrics.jsonl, checkpoints/, the final model,
-/// and environment.json recording how it ran (device, threads, seed, versions, source commit) so numbers can be
+/// and environment.json recording how it ran (device, threads, seeds and RNG states, versions, source commit) so numbers can be
 /// compared across runs.
 /// </summary>
 public sealed class RunDirectory
@@ -77,6 +77,7 @@ public sealed class RunDirectory
             ["threads"] = torch.get_num_threads(),
             ["interop_threads"] = torch.get_num_interop_threads(),
             ["seed"] = seed,
+            ["rng"] = RandomState(seed),
             ["dotnet"] = Environment.Version.ToString(),
             ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             ["processors"] = Environment.ProcessorCount,
@@ -87,6 +88,23 @@ public sealed class RunDirectory
         };
         File.WriteAllText(System.IO.Path.Combine(Path, "environment.json"),
             JsonSerializer.Serialize(environment, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>
+    /// Every source of randomness a run draws from, as it stands when training starts (after a resume's restore):
+    /// torch's CPU generator (its seed and a SHA-256 of its full state, which is kilobytes, so two runs compare by
+    /// hash; torch.manual_seed seeds CUDA's generators from the same seed), and the data order, which has no state of its own: each
+    /// epoch's shuffle is drawn from (seed, epoch) alone (<see cref="DataOrder"/>).
+    /// </summary>
+    static Dictionary<string, object?> RandomState(long seed)
+    {
+        using var state = torch.get_rng_state();
+        return new Dictionary<string, object?>
+        {
+            ["torch_initial_seed"] = torch.initial_seed(),
+            ["torch_cpu_state_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(state.data<byte>().ToArray())),
+            ["data_order"] = $"System.Random per epoch from seed {seed} and the epoch",
+        };
     }
 
     /// <summary>The build's informational version, "1.0.0+&lt;commit&gt;" when built from a git checkout.</summary>

@@ -3,6 +3,7 @@ using Preference.Cli.Pipeline;
 using Preference.Cli.Serving;
 using Preference.Training.Common;
 using Preference.Training.Ppo;
+using Preference.Training.Reward.Training;
 using Preference.Training.Rewards;
 
 namespace Preference.Cli.Tests.Configuration;
@@ -104,28 +105,56 @@ public sealed class StageConfigFileTests : IDisposable
     [Fact]
     public void A_list_for_a_scalar_setting_names_the_nested_key()
     {
-        File.WriteAllText(_path, "quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    num_train_epochs: 2\n");
-        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(_path, "quickstart", ["quickstart.reward.batch_size=[1, 2]"]));
-        Assert.StartsWith($"{_path}: quickstart.reward.batch_size: ", error.Message);
+        File.WriteAllText(_path, "rm:\n  train_file: pairs.jsonl\n  scratch:\n    layers: 2\n");
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<RewardConfig>(_path, "rm", ["rm.scratch.layers=[1, 2]"]));
+        Assert.StartsWith($"{_path}: rm.scratch.layers: ", error.Message);
     }
 
     [Theory]
     [InlineData("epochs", "num_train_epochs")]
     [InlineData("eval_every_steps", "eval_steps")]
+    [InlineData("frozen_layers", "freeze_layers")]
+    [InlineData("batch_size", "per_device_train_batch_size")]
+    [InlineData("learning_rate", "optimizer.learning_rate")]
+    [InlineData("warmup_fraction", "optimizer.warmup_ratio")]
     public void A_renamed_key_is_an_error_that_gives_the_new_name(string old, string current)
     {
-        File.WriteAllText(_path, $"quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    {old}: 2\n");
-        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(_path, "quickstart", []));
-        Assert.Equal($"{_path}: quickstart.reward.{old}: '{old}' was renamed to '{current}'", error.Message);
+        File.WriteAllText(_path, $"rm:\n  train_file: pairs.jsonl\n  {old}: 2\n");
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<RewardConfig>(_path, "rm", []));
+        Assert.Equal($"{_path}: rm.{old}: '{old}' was renamed to '{current}'", error.Message);
     }
 
     [Fact]
-    public void A_renamed_key_in_a_reward_config_gives_the_new_name()
+    public void The_quickstarts_old_reward_settings_say_where_they_moved()
     {
-        File.WriteAllText(_path, "train_file: pairs.jsonl\nfrozen_layers: 2\n");
-        var error = Assert.Throws<CliException>(() => Preference.Cli.Reward.RewardConfigYaml.Read(_path));
-        Assert.Contains("'frozen_layers' was renamed to 'freeze_layers'", error.Message);
-        Assert.StartsWith(_path, error.Message);
+        File.WriteAllText(_path, "quickstart:\n  prompts: [a]\n  heldout_prompts: [b]\n  reward:\n    num_train_epochs: 2\n");
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<QuickstartSettings>(_path, "quickstart", []));
+        Assert.Equal($"{_path}: quickstart.reward: 'reward' moved: the quickstart's reward model reads the top-level rm: section", error.Message);
+    }
+
+    [Fact]
+    public void A_reward_config_problem_names_the_file_and_the_key()
+    {
+        File.WriteAllText(_path, "rm:\n  train_file: pairs.jsonl\n  validation_fraction: 0.7\n");
+        var error = Assert.Throws<CliException>(() => StageConfigFile.Load<RewardConfig>(_path, "rm", []));
+        Assert.StartsWith($"{_path}: rm.validation_fraction must be above 0 and below 0.5", error.Message);
+
+        var missing = Assert.Throws<CliException>(() => StageConfigFile.Load<RewardConfig>(null, "rm", ["rm.scratch.vocab_size=10"]));
+        Assert.Equal("(defaults): rm.train_file is required", missing.Message);
+
+        var scratch = Assert.Throws<CliException>(() => StageConfigFile.Load<RewardConfig>(null, "rm", ["rm.train_file=p.jsonl", "rm.scratch.vocab_size=10"]));
+        Assert.Equal("(defaults): rm.scratch.vocab_size must be at least 300", scratch.Message);
+    }
+
+    [Fact]
+    public void Reward_settings_share_every_stages_keys_and_keep_their_own_defaults()
+    {
+        File.WriteAllText(_path, "rm:\n  train_file: pairs.jsonl\n  num_train_epochs: 2\n  freeze_layers: 1\n  optimizer:\n    weight_decay: 0.3\n");
+        var config = StageConfigFile.Load<RewardConfig>(_path, "rm", ["rm.eval_steps=7", "rm.per_device_train_batch_size=4"]);
+        Assert.Equal((2, 1, 7, 4), (config.NumTrainEpochs, config.FreezeLayers, config.EvalSteps, config.PerDeviceTrainBatchSize));
+        Assert.Equal(0.3, config.Optimizer.WeightDecay);
+        Assert.Equal(4, StageConfigFile.Load<RewardConfig>(null, "rm", ["rm.train_file=p.jsonl"]).EarlyStoppingPatience);
+        Assert.Equal(1e-3, StageConfigFile.Load<RewardConfig>(null, "rm", ["rm.train_file=p.jsonl"]).Optimizer.LearningRate);
     }
 
     public void Dispose() => File.Delete(_path);

@@ -29,7 +29,7 @@ public sealed class HandoffRun : IDisposable
         File.WriteAllText(Path.Combine(RunDirectory, "ppo", "final", "value_model", "model.safetensors"), "critic weights stand-in");
 
         var work = Directory.CreateDirectory(Path.Combine(Root, "rm-work")).FullName;
-        using var rewardModel = RewardModelFactory.Create(new RewardConfig { TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 64, OutputDirectory = work },
+        using var rewardModel = RewardModelFactory.Create(new RewardConfig { TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 64 },
             [], work, torch.CPU);
         RewardModelDirectory.Save(rewardModel, Path.Combine(RunDirectory, "reward", "final"), RewardModelFactory.Bundled);
 

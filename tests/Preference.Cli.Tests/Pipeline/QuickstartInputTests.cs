@@ -23,11 +23,20 @@ public sealed class QuickstartInputTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reward_model_is_checked_as_pref_rm_train_checks_it_before_anything_runs()
+    {
+        var result = await _quickstart.RunAsync("--set", "rm.validation_fraction=0.9");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{_quickstart.ConfigFile}: rm.validation_fraction must be above 0 and below 0.5", result.Stderr);
+        Assert.False(Directory.Exists(_quickstart.RunDirectory));
+    }
+
+    [Fact]
     public async Task An_override_of_a_section_the_quickstart_does_not_read_is_refused()
     {
-        var result = await _quickstart.RunAsync("--set", "rm.epochs=3");
+        var result = await _quickstart.RunAsync("--set", "sft.num_train_epochs=3");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--set: 'rm.epochs=3' must start with quickstart., ppo., dpo. or grpo.", result.Stderr);
+        Assert.Contains("--set: 'sft.num_train_epochs=3' must start with quickstart., rm., ppo., dpo. or grpo.", result.Stderr);
     }
 
     [Fact]

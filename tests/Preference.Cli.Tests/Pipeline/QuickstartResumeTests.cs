@@ -37,7 +37,7 @@ public sealed class QuickstartResumeTests : IDisposable
         var ledger = File.ReadAllText(Path.Combine(_quickstart.RunDirectory, StageLedger.FileName));
         var pairs = File.ReadAllText(Path.Combine(_quickstart.RunDirectory, "export/pairs.jsonl"));
 
-        var changed = await _quickstart.RunAsync("--set", "quickstart.reward.num_train_epochs=3");
+        var changed = await _quickstart.RunAsync("--set", "rm.num_train_epochs=3");
         Assert.Equal(1, changed.ExitCode);
         var line = Assert.Single(changed.Stderr.Trim().Split('\n'));
         Assert.Contains("stage reward: its inputs changed", line);

@@ -35,11 +35,6 @@ public sealed class TinyQuickstart : IDisposable
               seed: 7
               judge: {{Path.Combine(Directory, "judge.yaml")}}
               eval_samples_per_prompt: 2
-              reward:
-                max_length: 64
-                batch_size: 8
-                num_train_epochs: 2
-                eval_steps: 4
               prompts:
                 - "Once upon a time, there was a little girl named Lily."
                 - "One day, a boy named Tim went to the park."
@@ -52,6 +47,15 @@ public sealed class TinyQuickstart : IDisposable
               heldout_prompts:
                 - "Once upon a time, there was a tiny mouse."
                 - "Sam had a blue kite."
+            rm:
+              base_model: bundled
+              max_length: 64
+              per_device_train_batch_size: 8
+              num_train_epochs: 2
+              eval_steps: 4
+              save_steps: 4
+              validation_fraction: 0.2
+              seed: 1
             ppo:
               total_episodes: {{ppoSteps * 16}}
               per_device_train_batch_size: 16

@@ -18,7 +18,6 @@ public static class TinyRewardModel
         {
             TrainFile = "synthetic", BaseModel = "scratch", Features = features, MaxLength = 48,
             Scratch = new ScratchModel { VocabSize = 300, HiddenSize = 16, Layers = 1, Heads = 2, IntermediateSize = 32 },
-            OutputDirectory = directory,
         };
         using var model = RewardModelFactory.Create(config, pairs, Path.Combine(directory, "tokenizer"), torch.CPU);
         var path = Path.Combine(directory, "model");

@@ -22,7 +22,7 @@ public sealed class RewardServerConcurrencyTests : IDisposable
     /// <summary>A reward model on the bundled stories260K trunk (untrained head: distinct texts get distinct scores).</summary>
     RewardModel BundledRewardModel() => RewardModelFactory.Create(new RewardConfig
     {
-        TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 64, OutputDirectory = _directory,
+        TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 64,
     }, [], _directory, torch.CPU);
 
     /// <summary>The number after '#' in a completion: which request and item it was, so a swapped answer shows exactly.</summary>

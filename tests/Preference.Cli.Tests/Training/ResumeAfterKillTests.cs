@@ -82,6 +82,23 @@ public sealed class ResumeAfterKillTests : IDisposable
             Path.Combine(directory, stage), metrics: losses);
     }
 
+    [Fact]
+    public async Task Rm_resumes_after_kill_to_identical_losses()
+    {
+        var data = Write("rm-pairs.jsonl", Enumerable.Range(0, 32).Select(i => new
+        {
+            prompt = $"{Names[i % 8]} saw thing {i}.", chosen = $"It was red {i}.", rejected = $"It was blue {i}.",
+        }));
+        // A tiny scratch trunk; the pooled head's dropout draws from torch's RNG every step.
+        await ResumeAfterKill.AssertIdenticalLossesAsync(
+        [
+            "rm", "train", "--set", $"rm.train_file={data}", "--set", "rm.scratch={vocab_size: 300, hidden_size: 16, layers: 1, heads: 2, intermediate_size: 32}",
+            "--set", "rm.pooling=last_and_mean", "--set", "rm.head_dropout=0.3", "--set", "rm.validation_fraction=0.25",
+            "--set", "rm.max_steps=24", "--set", "rm.save_steps=2", "--set", "rm.eval_steps=6", "--set", "rm.logging_steps=1",
+            "--set", "rm.per_device_train_batch_size=4", "--set", "rm.max_length=32", "--threads", "1",
+        ], Path.Combine(directory, "rm"));
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }

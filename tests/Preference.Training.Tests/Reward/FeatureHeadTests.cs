@@ -11,7 +11,7 @@ namespace Preference.Training.Tests.Reward;
 
 public class FeatureHeadTests
 {
-    static RewardConfig Config(TempDirectory dir) => SyntheticPreferences.TinyConfig(dir.Path) with
+    static RewardConfig Config(TempDirectory dir) => SyntheticPreferences.TinyConfig() with
     {
         Features = RewardFeatures.Grounding, Context = PromptContext.RelevantPassages, MaxLength = 48, NumTrainEpochs = 2,
     };

@@ -96,7 +96,6 @@ public sealed class FusedRewardScoringTests
         var config = new RewardConfig
         {
             TrainFile = "synthetic", BaseModel = RewardModelFactory.Bundled, MaxLength = 64, Pooling = pooling, Features = features,
-            OutputDirectory = dir.Path,
         };
         var pairs = GroundedPreferences.SupportedWins(12, seed: 3).Select(p => p with { Reference = p.Chosen }).ToList();
         var model = RewardModelFactory.Create(config, pairs, dir.Path, CPU);

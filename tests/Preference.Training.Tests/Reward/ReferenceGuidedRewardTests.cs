@@ -13,7 +13,7 @@ namespace Preference.Training.Tests.Reward;
 
 public class ReferenceGuidedRewardTests
 {
-    static RewardConfig Config(TempDirectory dir) => SyntheticPreferences.TinyConfig(dir.Path) with
+    static RewardConfig Config(TempDirectory dir) => SyntheticPreferences.TinyConfig() with
     {
         Features = RewardFeatures.GroundingReference, MaxLength = 48, NumTrainEpochs = 2,
     };

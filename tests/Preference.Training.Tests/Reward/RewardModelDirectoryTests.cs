@@ -22,7 +22,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = pooling, Context = context };
+        var config = SyntheticPreferences.TinyConfig() with { Pooling = pooling, Context = context };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         model.Statistics = new RewardStatistics(0.25, 2.0, 32, "train completions");
         var before = model.Score(Inputs);
@@ -35,12 +35,34 @@ public class RewardModelDirectoryTests
         Assert.Equal((32, pooling, context), (loaded.Window.MaxLength, loaded.Network.Pooling, loaded.Window.Context));
     }
 
+    [Theory]
+    [InlineData(RewardModelFactory.Scratch)]
+    [InlineData(RewardModelFactory.Bundled)] // llama2.c's interleaved rotary rows, saved half-split
+    public void Saved_weights_load_back_into_a_live_model_with_identical_scores(string baseModel)
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(16, seed: 1);
+        var config = SyntheticPreferences.TinyConfig() with { BaseModel = baseModel, Pooling = RewardPooling.LastAndMean };
+        using var trained = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        torch.manual_seed(3);
+        using (torch.no_grad())
+            foreach (var parameter in trained.Network.parameters()) parameter.add_(torch.randn_like(parameter) * 0.05);
+        RewardModelDirectory.Save(trained, dir.File("model"), baseModel);
+
+        using var live = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        Assert.NotEqual(trained.Score(Inputs), live.Score(Inputs));
+        RewardModelDirectory.LoadWeights(live, dir.File("model"));
+        var expected = trained.Score(Inputs);
+        var actual = live.Score(Inputs);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
+    }
+
     [Fact]
     public void A_pooled_head_is_exported_beside_the_score_head_and_documented_in_the_config()
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        var config = SyntheticPreferences.TinyConfig(dir.Path) with { Pooling = RewardPooling.LastAndMean };
+        var config = SyntheticPreferences.TinyConfig() with { Pooling = RewardPooling.LastAndMean };
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
 
@@ -58,7 +80,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(), train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         var card = File.ReadAllText(dir.File("model/reward_model.json")).Replace("\"pooling\": \"last\"", "\"pooling\": \"last_and_mean\"");
         File.WriteAllText(dir.File("model/reward_model.json"), card);
@@ -72,7 +94,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(), train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
 
         var config = JsonDocument.Parse(File.ReadAllText(dir.File("model/config.json"))).RootElement;
@@ -92,7 +114,7 @@ public class RewardModelDirectoryTests
     {
         using var dir = new TempDirectory();
         var train = SyntheticPreferences.AppleWins(16, seed: 1);
-        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path), train, dir.File("tokenizer"), torch.CPU);
+        using var model = RewardModelFactory.Create(SyntheticPreferences.TinyConfig(), train, dir.File("tokenizer"), torch.CPU);
         RewardModelDirectory.Save(model, dir.File("model"), "scratch");
         HuggingFaceCheckpoint.Save(model.Network.Trunk, dir.File("model")); // a plain causal LM over the same directory
 

@@ -1,3 +1,4 @@
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Evaluation;
 using Preference.Training.Reward.Modeling;
@@ -33,23 +34,28 @@ public static class SyntheticPreferences
         IReadOnlyList<RewardPair> train, IReadOnlyList<RewardPair> validation, IReadOnlyList<RewardPair> test)
     {
         using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
-        new RewardTrainer(model, config).Train(EncodedPair.Encode(train, model.Window), EncodedPair.Encode(validation, model.Window), dir.File("checkpoints"));
+        Train(config, model, train, validation, dir.File("run"));
         return RewardEvaluator.Evaluate(model, test).Accuracy;
     }
 
+    /// <summary>One run on the training loop into <paramref name="runDirectory"/>; the model ends as the best validation step's.</summary>
+    public static RewardTrainingResult Train(RewardConfig config, RewardModel model, IReadOnlyList<RewardPair> train,
+        IReadOnlyList<RewardPair> validation, string runDirectory, bool resume = false, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        new RewardTrainer(config, model, train, validation, new RunDirectory(runDirectory))
+            .TrainAsync(resume, progress, cancellationToken).GetAwaiter().GetResult();
+
     /// <summary>A model small enough to train in seconds on two shared cores.</summary>
-    public static RewardConfig TinyConfig(string output) => new()
+    public static RewardConfig TinyConfig() => new()
     {
         TrainFile = "synthetic",
         BaseModel = "scratch",
         Scratch = new ScratchModel { VocabSize = 320, HiddenSize = 32, Layers = 1, Heads = 2, IntermediateSize = 64 },
         MaxLength = 32,
-        BatchSize = 16,
+        PerDeviceTrainBatchSize = 16,
         NumTrainEpochs = 6,
-        LearningRate = 1e-2,
-        WeightDecay = 0.01,
+        Optimizer = new OptimizerConfig { LearningRate = 1e-2, WeightDecay = 0.01, WarmupRatio = 0.1, Schedule = LearningRateScheduleKind.Cosine },
         EvalSteps = 10,
         EarlyStoppingPatience = 0,
-        OutputDirectory = output,
     };
 }

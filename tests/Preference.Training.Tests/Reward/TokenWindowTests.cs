@@ -9,7 +9,7 @@ public class TokenWindowTests
     const string Dialogue = "\n\nHuman: the cat sat\n\nAssistant: on the mat\n\nHuman: the dog ran\n\nAssistant:";
 
     static RewardModel Model(TempDirectory dir, PromptContext context, int maxLength = 32) =>
-        RewardModelFactory.Create(SyntheticPreferences.TinyConfig(dir.Path) with { Context = context, MaxLength = maxLength },
+        RewardModelFactory.Create(SyntheticPreferences.TinyConfig() with { Context = context, MaxLength = maxLength },
             SyntheticPreferences.AppleWins(8, seed: 3), dir.File("tokenizer"), torch.CPU);
 
     [Fact]

@@ -118,6 +118,42 @@ public static class RewardModelDirectory
     }
 
     /// <summary>
+    /// Copies the weights of a directory this class saved into a live model of the same shape (how a run's final model
+    /// becomes its best validation step's). The trunk's tensors go through the checkpoint layout, because a llama2.c
+    /// trunk keeps its q/k rows in interleaved rotary order while the saved (and reloaded) ones are half-split. Every
+    /// trainable tensor must be there with its shape; one the export leaves out (a tied or unused LM head) keeps its value.
+    /// </summary>
+    public static void LoadWeights(Modeling.RewardModel target, string directory)
+    {
+        using var saved = Load(directory, target.Device);
+        var architecture = HuggingFaceArchitecture.For(target.Network.Trunk);
+        var source = saved.Network.state_dict();
+        var trainable = target.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToHashSet();
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in target.Network.state_dict())
+        {
+            if (!source.TryGetValue(name, out var value))
+            {
+                if (trainable.Contains(name)) throw new ModelFormatException(directory, $"trained tensor '{name}' is missing");
+                continue;
+            }
+            using var scope = NewDisposeScope();
+            if (name.StartsWith(TrunkPrefix, StringComparison.Ordinal))
+            {
+                var weightName = name[TrunkPrefix.Length..];
+                value = architecture.OutputRowsFromCheckpoint(target.Network.Trunk, weightName,
+                    architecture.ToCheckpointLayout(saved.Network.Trunk, weightName, value));
+            }
+            if (!value.shape.SequenceEqual(tensor.shape))
+                throw new ModelFormatException(directory, $"'{name}' has shape [{string.Join(", ", value.shape)}], expected [{string.Join(", ", tensor.shape)}]");
+            tensor.copy_(value);
+        }
+    }
+
+    /// <summary>Where <see cref="RewardNetwork"/> registers its trunk in its state dictionary.</summary>
+    const string TrunkPrefix = "trunk.";
+
+    /// <summary>
     /// A sequence classifier trained elsewhere (TRL's RewardTrainer, OpenRLHF): the text is the prompt joined with the
     /// completion plus EOS, as TRL trains on it, and the score is read at the last token that is not config.json's
     /// pad_token_id, as transformers reads it (with TRL's default pad = EOS, the token before the EOS).

@@ -1,4 +1,3 @@
-using Preference.Training.Common;
 using Preference.Models;
 using Preference.Models.Llama;
 using Preference.Models.Tokenization;
@@ -9,7 +8,10 @@ using TorchSharp;
 
 namespace Preference.Training.Reward.Modeling;
 
-/// <summary>Builds the reward model a config asks for: a pretrained trunk to fine-tune, or a fresh one with its own vocabulary.</summary>
+/// <summary>
+/// Builds the reward model a config asks for: a pretrained trunk to fine-tune, or a fresh one with its own vocabulary.
+/// What trains (frozen layers) is the trainer's business: <see cref="RewardConfig.Trainable"/>, as in every stage.
+/// </summary>
 public static class RewardModelFactory
 {
     public const string Bundled = "bundled";
@@ -44,7 +46,6 @@ public static class RewardModelFactory
             if (network.PooledScore is { } pooled) foreach (var (_, parameter) in pooled.named_parameters()) parameter.zero_();
         }
         network.to(device);
-        Freeze(network, config.FreezeLayers);
         return new RewardModel(network, new TokenWindow(tokenizer, config.MaxLength, config.Context, config.Features));
     }
 
@@ -98,14 +99,4 @@ public static class RewardModelFactory
         BosTokenId = tokenizer.HasBos ? tokenizer.BosId : null,
         EosTokenId = System.Text.Json.JsonSerializer.SerializeToElement(tokenizer.EosId),
     };
-
-    /// <summary>Embeddings and the lowest <paramref name="layers"/> layers stop learning; the rest and the head train.</summary>
-    public static void Freeze(RewardNetwork network, int layers)
-    {
-        if (layers <= 0) return;
-        if (layers > network.Trunk.Shape.Layers)
-            throw new ArgumentException($"freeze_layers: {layers} exceeds the model's {network.Trunk.Shape.Layers} layers");
-        // The same freezing every stage uses (by Hugging Face parameter names), applied to the trunk.
-        new TrainableParts(Lora: null, FreezeLayers: layers, FreezeEmbeddings: true).Apply(network.Trunk);
-    }
 }

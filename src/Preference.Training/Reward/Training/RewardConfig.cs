@@ -1,17 +1,32 @@
 using Preference.Core.Datasets;
+using Preference.Training.Common;
 using Preference.Training.Reward.Data;
 using Preference.Training.Reward.Modeling;
 
 namespace Preference.Training.Reward.Training;
 
 /// <summary>
-/// Everything one reward-model run needs, TRL RewardConfig style: every field has its default and the reason for it.
-/// Read from YAML by <c>pref rm train --config</c> (keys are the property names in snake_case).
+/// A Bradley–Terry reward model, after TRL's RewardConfig: the data, the trunk and its heads, the loss and the shared
+/// training arguments (epochs, optimizer, evaluation, early stopping, checkpoints). Read from the <c>rm:</c> section
+/// of a YAML file (configs/rm-*.yaml, configs/quickstart.yaml) by <c>pref rm train</c> and the quickstart alike.
+/// Defaults that differ from <see cref="TrainingArguments"/> are set in the constructor, each with its reason.
 /// </summary>
-public sealed record RewardConfig
+public sealed record RewardConfig : TrainingArguments, IValidatedConfig
 {
-    /// <summary>Preference file to train on (TRL JSONL, HH-RLHF, prompt/completions with ranking, qa-feedback JSON).</summary>
-    public required string TrainFile { get; init; }
+    public RewardConfig()
+    {
+        // A few thousand pairs overfit a transformer quickly: a high peak rate for a small trunk, strong weight decay,
+        // cosine decay after a 10% warm-up; several epochs with early stopping on validation accuracy decide when to stop.
+        Optimizer = new OptimizerConfig { LearningRate = 1e-3, WeightDecay = 0.1, WarmupRatio = 0.1, Schedule = LearningRateScheduleKind.Cosine };
+        NumTrainEpochs = 4;
+        PerDeviceTrainBatchSize = 16;
+        PerDeviceEvalBatchSize = 32;
+        EarlyStoppingPatience = 4;
+        Seed = 1;
+    }
+
+    /// <summary>Preference file to train on (TRL JSONL, HH-RLHF, prompt/completions with ranking, qa-feedback JSON). Required.</summary>
+    public string? TrainFile { get; init; }
 
     /// <summary>Format of the files; auto recognises each record by its keys.</summary>
     public DatasetFormat Format { get; init; } = DatasetFormat.Auto;
@@ -20,7 +35,7 @@ public sealed record RewardConfig
     public string? EvalFile { get; init; }
 
     /// <summary>
-    /// Share of training prompts (not pairs) held out for validation, early stopping and picking the best checkpoint.
+    /// Share of training prompts (not pairs) held out for validation, early stopping and picking the best step.
     /// Default 0.1: enough pairs for a usable accuracy estimate on a 2k-pair set without starving training.
     /// </summary>
     public double ValidationFraction { get; init; } = 0.1;
@@ -43,7 +58,7 @@ public sealed record RewardConfig
     /// <summary>Shape of a model trained from scratch; ignored otherwise.</summary>
     public ScratchModel Scratch { get; init; } = new();
 
-    /// <summary>Tokens read per completion, BOS and EOS included; longer texts keep their end (the final answer).</summary>
+    /// <summary>Tokens read per completion, BOS and EOS included; longer texts keep their end (the final answer). Default 256.</summary>
     public int MaxLength { get; init; } = 256;
 
     /// <summary>
@@ -82,73 +97,43 @@ public sealed record RewardConfig
     /// <summary>Dropout on the hidden states the heads read, while training (0 = none). Default 0.</summary>
     public double HeadDropout { get; init; }
 
-    /// <summary>Pairs per optimizer step (each pair is two sequences).</summary>
-    public int BatchSize { get; init; } = 16;
-
-    public int NumTrainEpochs { get; init; } = 4;
-
-    /// <summary>Peak AdamW learning rate, reached after <see cref="WarmupFraction"/> of the steps, then cosine to 10%.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Decoupled weight decay; strong by default because a few thousand pairs overfit a transformer quickly.</summary>
-    public double WeightDecay { get; init; } = 0.1;
-
-    public double WarmupFraction { get; init; } = 0.1;
-
-    /// <summary>Global gradient-norm clip (0 = off).</summary>
-    public double MaxGradNorm { get; init; } = 1.0;
-
     /// <summary>ε in the loss: train towards P(chosen wins) = 1 − ε, for noisy human labels. 0 = plain Bradley–Terry.</summary>
     public double LabelSmoothing { get; init; }
 
-    /// <summary>λ of the centering term λ·mean((r_c + r_r)²) (TRL center_rewards_coefficient; ~0.01 recommended).</summary>
+    /// <summary>λ of the centering term λ·mean((r_c + r_r)²) (TRL center_rewards_coefficient; ~0.01 recommended). Default 0.01.</summary>
     public double CenteringCoefficient { get; init; } = 0.01;
 
-    /// <summary>Freeze the token embeddings and this many of the lowest transformer layers (0 = full fine-tuning).</summary>
+    /// <summary>Freeze the trunk's first N decoder layers (0 = full fine-tuning). Default 0.</summary>
     public int FreezeLayers { get; init; }
 
-    /// <summary>Validate every this many optimizer steps (and at each epoch's end).</summary>
-    public int EvalSteps { get; init; } = 50;
+    /// <summary>Freeze the trunk's token embeddings. Default false.</summary>
+    public bool FreezeEmbeddings { get; init; }
 
-    /// <summary>Stop after this many validations without a better validation loss (0 = never stop early).</summary>
-    public int EarlyStoppingPatience { get; init; } = 4;
+    /// <summary>What trains: the trunk's unfrozen layers and every reward head (the same freezing as every stage).</summary>
+    public TrainableParts Trainable() => new(Lora: null, FreezeLayers, FreezeEmbeddings, DisableDropout);
 
-    public int Seed { get; init; } = 1;
-
-    /// <summary>Directory for the exported model, metrics and per-pair scores.</summary>
-    public string OutputDirectory { get; init; } = "runs/rm";
-
-    public void Validate()
+    public IEnumerable<string> Problems()
     {
-        static void Require(bool ok, string key, string problem)
-        {
-            if (!ok) throw new ArgumentException($"{key}: {problem}");
-        }
-        Require(!string.IsNullOrWhiteSpace(TrainFile), "train_file", "required");
-        Require(ValidationFraction is > 0 and < 0.5, "validation_fraction", "must be between 0 and 0.5");
-        Require(TestFraction is >= 0 and < 0.5, "test_fraction", "must be at least 0 and below 0.5");
-        Require(MaxLength is >= 8 and <= 4096, "max_length", "must be between 8 and 4096");
-        Require(BatchSize >= 1, "batch_size", "must be at least 1");
-        Require(NumTrainEpochs >= 1, "num_train_epochs", "must be at least 1");
-        Require(LearningRate is > 0 and < 1, "learning_rate", "must be between 0 and 1");
-        Require(WeightDecay >= 0, "weight_decay", "must not be negative");
-        Require(WarmupFraction is >= 0 and < 1, "warmup_fraction", "must be at least 0 and below 1");
-        Require(MaxGradNorm >= 0, "max_grad_norm", "must not be negative");
-        Require(LabelSmoothing is >= 0 and < 0.5, "label_smoothing", "must be at least 0 and below 0.5");
-        Require(CenteringCoefficient >= 0, "centering_coefficient", "must not be negative");
-        Require(HeadDropout is >= 0 and < 1, "head_dropout", "must be at least 0 and below 1");
-        Require(FeatureL2 >= 0, "feature_l2", "must not be negative");
-        Require(FreezeLayers >= 0, "freeze_layers", "must not be negative");
-        Require(EvalSteps >= 1, "eval_steps", "must be at least 1");
-        Require(EarlyStoppingPatience >= 0, "early_stopping_patience", "must not be negative");
-        Scratch.Validate();
+        if (string.IsNullOrWhiteSpace(TrainFile)) yield return "train_file is required";
+        foreach (var problem in ArgumentProblems()) yield return problem;
+        if (ValidationFraction is <= 0 or >= 0.5) yield return "validation_fraction must be above 0 and below 0.5 (validation picks the kept step)";
+        if (TestFraction is < 0 or >= 0.5) yield return "test_fraction must be at least 0 and below 0.5";
+        if (string.IsNullOrWhiteSpace(BaseModel)) yield return "base_model is required (scratch, bundled or a model path)";
+        if (MaxLength is < 8 or > 4096) yield return "max_length must be between 8 and 4096";
+        if (LabelSmoothing is < 0 or >= 0.5) yield return "label_smoothing must be at least 0 and below 0.5";
+        if (CenteringCoefficient < 0) yield return "centering_coefficient must be 0 or more";
+        if (HeadDropout is < 0 or >= 1) yield return "head_dropout must be in [0, 1)";
+        if (FeatureL2 < 0) yield return "feature_l2 must be 0 or more";
+        if (FreezeLayers < 0) yield return "freeze_layers must be 0 or more";
+        if (BaseModel == RewardModelFactory.Scratch)
+            foreach (var problem in Scratch.Problems()) yield return $"scratch.{problem}";
     }
 }
 
 /// <summary>A small LLaMA trained from nothing, sized for a few thousand pairs on a CPU.</summary>
 public sealed record ScratchModel
 {
-    /// <summary>Tokens in the BPE vocabulary learned from the training texts.</summary>
+    /// <summary>Tokens in the BPE vocabulary learned from the training texts. Default 4096.</summary>
     public int VocabSize { get; init; } = 4096;
 
     public int HiddenSize { get; init; } = 64;
@@ -159,12 +144,12 @@ public sealed record ScratchModel
 
     public int IntermediateSize { get; init; } = 172;
 
-    public void Validate()
+    public IEnumerable<string> Problems()
     {
-        if (VocabSize < 300) throw new ArgumentException("scratch.vocab_size: must be at least 300");
+        if (VocabSize < 300) yield return "vocab_size must be at least 300";
         if (HiddenSize < 8 || Heads < 1 || HiddenSize % Heads != 0 || HiddenSize / Heads % 2 != 0)
-            throw new ArgumentException("scratch.hidden_size: must be divisible by scratch.heads into an even head size");
-        if (Layers < 1) throw new ArgumentException("scratch.layers: must be at least 1");
-        if (IntermediateSize < 1) throw new ArgumentException("scratch.intermediate_size: must be at least 1");
+            yield return "hidden_size must be divisible by scratch.heads into an even head size";
+        if (Layers < 1) yield return "layers must be at least 1";
+        if (IntermediateSize < 1) yield return "intermediate_size must be at least 1";
     }
 }
