@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Preference.Cli.Configuration;
 using Preference.Cli.Progress;
 using Preference.Cli.Rewards;
 using Preference.Cli.Serving;
@@ -17,23 +16,17 @@ public static class GrpoCommand
 {
     public static Command Create()
     {
-        var config = new Option<FileInfo?>("--config") { Description = "YAML config with a 'grpo:' section (see configs/grpo*.yaml)" };
-        var set = new Option<string[]>("--set") { Description = "Override a setting: grpo.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Run directory: metrics.jsonl, samples.jsonl, checkpoints/, final/", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's last checkpoint" };
-        var command = new Command("grpo", "Optimise a policy against rewards with GRPO, RLOO or REINFORCE++ (no value model)")
-        {
-            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
-        };
+        var options = new TrainingCommandOptions("grpo", "configs/grpo-stories.yaml");
+        var command = options.Command("grpo", "Optimise a policy against rewards with GRPO, RLOO or REINFORCE++ (no value model)");
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
             var device = RuntimeOptions.Apply(parse);
-            var settings = StageConfigFile.Load<GrpoConfig>(parse.GetValue(config)?.FullName, "grpo", parse.GetValue(set) ?? []);
+            var settings = options.Load<GrpoConfig>(parse);
             var fromFile = settings.PromptsFile is { } file ? PromptLists.ReadWithExtras(file, "grpo.prompts_file") : null;
             var prompts = fromFile?.Prompts ?? settings.Prompts;
             var references = fromFile?.References;
             var fields = fromFile?.Fields;
-            var run = new RunDirectory(parse.GetValue(output)!.FullName);
+            var run = new RunDirectory(parse.GetValue(options.Output)!);
             await using var live = await LiveMetrics.ForCommandAsync(parse, run, GrpoTrainer.Stage, cancellationToken);
 
             using var models = GrpoModels.Load(settings, device);
@@ -45,7 +38,7 @@ public static class GrpoCommand
                 References = references,
                 PromptFields = fields,
             };
-            var result = await trainer.TrainAsync(parse.GetValue(resume), new GrpoProgressLine(Console.Error), cancellationToken);
+            var result = await trainer.TrainAsync(parse.GetValue(options.Resume), new GrpoProgressLine(Console.Error), cancellationToken);
             Console.WriteLine($"grpo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.MergedDirectory ?? result.FinalDirectory}" +
                               (settings.Lora is not null ? $"; LoRA adapters in {result.FinalDirectory}" : ""));
         }));

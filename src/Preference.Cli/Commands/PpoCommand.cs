@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Preference.Cli.Configuration;
 using Preference.Cli.Progress;
 using Preference.Cli.Rewards;
 using Preference.Cli.Serving;
@@ -19,28 +18,22 @@ public static class PpoCommand
 {
     public static Command Create()
     {
-        var config = new Option<FileInfo?>("--config") { Description = "YAML config with a 'ppo:' section (see configs/ppo*.yaml)" };
-        var set = new Option<string[]>("--set") { Description = "Override a setting: ppo.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Run directory: metrics.jsonl, samples.jsonl, checkpoints/, final/", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's last checkpoint" };
-        var command = new Command("ppo", "Optimise a policy against rewards with PPO")
-        {
-            config, set, output, resume, LiveMetrics.Server, LiveMetrics.Token, RuntimeOptions.Device, RuntimeOptions.Threads,
-        };
+        var options = new TrainingCommandOptions("ppo", "configs/ppo-stories.yaml");
+        var command = options.Command("ppo", "Optimise a policy against rewards with PPO");
         command.SetAction(CliAction.Of(async (parse, cancellationToken) =>
         {
             var device = RuntimeOptions.Apply(parse);
-            var settings = StageConfigFile.Load<PpoConfig>(parse.GetValue(config)?.FullName, "ppo", parse.GetValue(set) ?? []);
+            var settings = options.Load<PpoConfig>(parse);
             var fromFile = settings.PromptsFile is { } file ? PromptLists.ReadWithExtras(file, "ppo.prompts_file") : null;
             var prompts = fromFile?.Prompts ?? settings.Prompts;
             var references = fromFile?.References;
-            var run = new RunDirectory(parse.GetValue(output)!.FullName);
+            var run = new RunDirectory(parse.GetValue(options.Output)!);
             await using var live = await LiveMetrics.ForCommandAsync(parse, run, PpoTrainer.Stage, cancellationToken);
 
             using var models = LoadModels(settings, device);
             var reward = await CliRewardSources.BuildAsync(settings, models, device, cancellationToken);
             var trainer = new PpoTrainer(settings, models, reward, prompts, run) { Sinks = live.Sinks, References = references };
-            var result = await trainer.TrainAsync(parse.GetValue(resume), new PpoProgressLine(Console.Error), cancellationToken);
+            var result = await trainer.TrainAsync(parse.GetValue(options.Resume), new PpoProgressLine(Console.Error), cancellationToken);
             Console.WriteLine($"ppo: {result.Steps} steps; metrics in {run.MetricsFile}; policy in {result.MergedDirectory ?? result.FinalDirectory}" +
                               (settings.Lora is not null ? $"; LoRA adapters in {result.FinalDirectory}" : ""));
         }));

@@ -5,7 +5,7 @@ using Preference.Cli.Progress;
 namespace Preference.Cli.Commands;
 
 /// <summary>
-/// The options every training stage's command shares (pref sft, rm train, dpo, kto): its YAML section with --set
+/// The options every training stage's command shares (pref sft, rm train, dpo, kto, ppo, grpo): its YAML section with --set
 /// overrides, the run directory, --resume, live metrics to a running `pref serve` (LiveMetrics' --server/--token), device and threads.
 /// </summary>
 public sealed class TrainingCommandOptions(string section, string exampleConfig)
@@ -16,7 +16,7 @@ public sealed class TrainingCommandOptions(string section, string exampleConfig)
 
     public Option<string> Output { get; } = new("--output", "-o")
     {
-        Description = "Run directory: metrics.jsonl, checkpoints/, best/, final/", DefaultValueFactory = _ => $"runs/{section}",
+        Description = "Run directory: metrics.jsonl, checkpoints/, final/ (best/ where the stage evaluates, samples.jsonl where it samples)", DefaultValueFactory = _ => $"runs/{section}",
     };
 
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the run directory's latest checkpoint" };
