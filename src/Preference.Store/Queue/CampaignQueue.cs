@@ -428,8 +428,8 @@ public sealed partial class CampaignQueue
     /// Reads what <paramref name="first"/> shows, and what the open tasks queued right behind it show, in one query
     /// per collection: a LiteDB query costs about as much for one document as for a few dozen, and the tasks behind
     /// this one are the ones the next annotators are offered. The window follows the open set, so it is the same
-    /// mechanism under every queue order: in import order its tasks are neighbours on disk, under a priority order
-    /// they are scattered, and the query looks each id up in the index either way. Content stays with its task (not
+    /// mechanism under every queue order: in import order its tasks are neighbours on disk and one range reads them;
+    /// under a priority order they are scattered and one query looks up their ids. Content stays with its task (not
     /// with a place in the queue), so a new score upload that reorders the queue cannot show one task's content for
     /// another; it only leaves some read-ahead unused until those tasks come up.
     /// </summary>
@@ -463,19 +463,61 @@ public sealed partial class CampaignQueue
 
     private List<(TaskState State, TaskContent Content)> ReadContents(List<TaskState> window)
     {
-        var prompts = _collections.Prompts.GetMany(window.Select(s => s.Task.PromptId)).ToDictionary(p => p.Id);
-        var completions = _collections.Completions.GetMany(window.SelectMany(s => s.Task.CompletionIds)).ToDictionary(c => c.Id);
+        var (prompts, completions) = window.Count > 1 && IdsAscend(window) ? ReadRange(window) : ([], []);
+        // Scattered tasks (a priority order, or records of older stores), and any a range did not reach, by their ids.
+        var unread = window.Where(s => !Holds(s.Task, prompts, completions)).ToList();
+        if (unread.Count > 0)
+        {
+            foreach (var prompt in _collections.Prompts.GetMany(unread.Select(s => s.Task.PromptId))) prompts[prompt.Id] = prompt;
+            foreach (var completion in _collections.Completions.GetMany(unread.SelectMany(s => s.Task.CompletionIds))) completions[completion.Id] = completion;
+        }
         var contents = new List<(TaskState, TaskContent)>(window.Count);
         foreach (var state in window)
         {
             var task = state.Task;
-            if (prompts.TryGetValue(task.PromptId, out var prompt) && task.CompletionIds.All(completions.ContainsKey))
-                contents.Add((state, new TaskContent(prompt, task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
+            if (Holds(task, prompts, completions))
+                contents.Add((state, new TaskContent(prompts[task.PromptId], task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
             // Only the task being offered fails for a missing record; a task read ahead is read again when its turn comes.
             else if (state == window[0])
                 throw new InvalidDataException($"task '{task.Id}' lacks its prompt or a completion ({task.PromptId}, {string.Join(", ", task.CompletionIds)})");
         }
         return contents;
+    }
+
+    private static bool Holds(AnnotationTask task, Dictionary<string, Prompt> prompts, Dictionary<string, Completion> completions) =>
+        prompts.ContainsKey(task.PromptId) && task.CompletionIds.All(completions.ContainsKey);
+
+    /// <summary>
+    /// Tasks queued in import order have their records side by side in the id index (<see cref="SortableId"/>): one
+    /// range per collection reads them for less than a lookup per id.
+    /// </summary>
+    private (Dictionary<string, Prompt>, Dictionary<string, Completion>) ReadRange(List<TaskState> window)
+    {
+        var (head, tail) = (window[0].Task, window[^1].Task);
+        // Records of other imports made at the same time may lie in between; the limit bounds what they cost.
+        var prompts = _collections.Prompts.Range(head.PromptId, tail.PromptId, limit: 4 * window.Count).ToDictionary(p => p.Id);
+        var completions = _collections.Completions
+            .Range(head.CompletionIds[0], tail.CompletionIds[^1], limit: 4 * window.Sum(t => t.Task.CompletionIds.Count))
+            .ToDictionary(c => c.Id);
+        return (prompts, completions);
+    }
+
+    /// <summary>Whether each task's prompt and completions were all made after the previous task's, in order.</summary>
+    private static bool IdsAscend(List<TaskState> window)
+    {
+        if (window.Any(s => s.Task.CompletionIds.Count == 0)) return false;
+        for (int i = 1; i < window.Count; i++)
+        {
+            var (previous, next) = (window[i - 1].Task, window[i].Task);
+            if (string.CompareOrdinal(next.PromptId, previous.PromptId) <= 0) return false;
+            string last = previous.CompletionIds[^1];
+            foreach (var id in next.CompletionIds)
+            {
+                if (string.CompareOrdinal(id, last) <= 0) return false;
+                last = id;
+            }
+        }
+        return true;
     }
 
     private static ShownCompletion Shown(Completion completion) => new(completion.Id, completion.Text, completion.Messages);

@@ -5,7 +5,7 @@ namespace Preference.Store.Queue;
 
 /// <summary>
 /// The ids an annotator sees for the responses of a task. Stored completion ids sort in import order
-/// (<see cref="Documents.SortableId"/>), and datasets usually list the preferred
+/// (<see cref="Documents.SortableId"/>, which the queue's read-ahead needs), and datasets usually list the preferred
 /// answer first, so showing them would tell an annotator which answer was "chosen" despite the shuffle. Each offer
 /// shows instead a keyed hash (HMAC-SHA256 with the store's secret) of its assignment and the completion: stable
 /// across reloads and restarts, different for every annotator and task, and unrelated to creation order.
