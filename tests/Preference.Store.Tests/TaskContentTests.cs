@@ -6,7 +6,7 @@ using Preference.Store.Queue;
 
 namespace Preference.Store.Tests;
 
-/// <summary>What an offer shows: the queue reads prompts and completions ahead in range queries, so every task must still show its own.</summary>
+/// <summary>What an offer shows: the queue reads prompts and completions of the tasks queued next in one query, so every task must still show its own.</summary>
 public class TaskContentTests
 {
     private static async Task<List<TaskOffer>> TakeAllAsync(CampaignQueue queue, Annotator annotator)
@@ -38,6 +38,46 @@ public class TaskContentTests
 
         Assert.Equal(100, offers.Count);
         Assert.All(offers, AssertShowsItsOwnContent);
+    }
+
+    /// <summary>Scores whose closest two candidates are <paramref name="margin"/> apart (the uncertainty order's key).</summary>
+    private static TaskScores Closest(AnnotationTask task, double margin) => new()
+    {
+        TaskId = task.Id, CampaignId = task.CampaignId,
+        CompletionScores = task.CompletionIds.Select((id, i) => (id, i switch { 0 => 0, 1 => margin, _ => -1e6 * i })).ToDictionary(),
+    };
+
+    [Fact]
+    public async Task Content_read_ahead_in_a_priority_order_stays_with_its_task_when_a_new_upload_reorders_the_queue()
+    {
+        using var test = new TestStore();
+        var campaign = await test.CampaignWithTasksAsync(100, k: 3);
+        await test.Store.Campaigns.UpdateSettingsAsync(campaign.Id, c => c with { QueueOrder = QueueOrder.Uncertainty });
+        var queue = test.Store.Campaigns.Get(campaign.Id);
+        var tasks = test.Store.Collections.Tasks.FindBy("campaignId", campaign.Id).OrderBy(t => t.Sequence).ToList();
+        var margins = Enumerable.Range(1, tasks.Count).Select(m => (double)m).ToArray();
+        new Random(11).Shuffle(margins);
+        await queue.SetScoresAsync(tasks.Select((t, i) => Closest(t, margins[i])).ToList());
+        var alice = await test.AnnotatorAsync("alice");
+        var before = new List<TaskOffer>();
+        for (int i = 0; i < 5; i++)
+        {
+            var offer = (await queue.NextAsync(alice.Id))!;
+            before.Add(offer);
+            await queue.SubmitAsync(alice, TestStore.RankAsShown(offer));
+        }
+
+        // Reversed margins: the tasks read ahead behind the first five now come last, and unread ones come first.
+        await queue.SetScoresAsync(tasks.Select((t, i) => Closest(t, 1000 - margins[i])).ToList());
+        var after = await TakeAllAsync(queue, alice);
+
+        var sequenceOf = tasks.ToDictionary(t => t.Id, t => t.Sequence);
+        Assert.Equal(tasks.Count, before.Concat(after).Select(o => o.TaskId).Distinct().Count());
+        Assert.All(before.Concat(after), o => Assert.Equal($"prompt {sequenceOf[o.TaskId]}", o.Prompt.Text));
+        Assert.All(before.Concat(after), AssertShowsItsOwnContent);
+        var servedFirst = before.Select(o => o.TaskId).ToHashSet();
+        Assert.Equal(tasks.Select((t, i) => (t.Id, Margin: 1000 - margins[i])).Where(t => !servedFirst.Contains(t.Id)).OrderBy(t => t.Margin).Select(t => t.Id),
+            after.Select(o => o.TaskId));
     }
 
     [Theory]

@@ -425,11 +425,13 @@ public sealed partial class CampaignQueue
     }
 
     /// <summary>
-    /// Reads what <paramref name="first"/> shows, and what the open tasks queued right behind it show, in one range
-    /// query per collection: a LiteDB query costs about as much for one document as for a few dozen neighbours, and
-    /// an import gives consecutive tasks ids in creation order (<see cref="SortableId"/>). The window ends at the first
-    /// task whose ids do not follow its predecessor's (records of older stores, whose ids are in no such order, are
-    /// read one task at a time as before).
+    /// Reads what <paramref name="first"/> shows, and what the open tasks queued right behind it show, in one query
+    /// per collection: a LiteDB query costs about as much for one document as for a few dozen, and the tasks behind
+    /// this one are the ones the next annotators are offered. The window follows the open set, so it is the same
+    /// mechanism under every queue order: in import order its tasks are neighbours on disk and one range reads them;
+    /// under a priority order they are scattered and one query looks up their ids. Content stays with its task (not
+    /// with a place in the queue), so a new score upload that reorders the queue cannot show one task's content for
+    /// another; it only leaves some read-ahead unused until those tasks come up.
     /// </summary>
     private TaskContent LoadContentAhead(TaskState first)
     {
@@ -438,13 +440,18 @@ public sealed partial class CampaignQueue
         {
             if (first.Content is { } loaded) return loaded;
             if (_open.Contains(first))
+            {
+                // Tasks already read (by a window that began earlier) are passed over, but only so many of them: the
+                // walk stays bounded however much of the queue is already read.
+                int walked = 0;
                 foreach (var next in _open.GetViewBetween(first, _open.Max!).Skip(1))
                 {
-                    if (window.Count == ContentReadAhead || !IdsFollow(window[^1].Task, next.Task)) break;
+                    if (window.Count == ContentReadAhead || ++walked > 4 * ContentReadAhead) break;
                     if (next.Content is null) window.Add(next);
                 }
+            }
         }
-        var contents = window.Count == 1 ? [(first, LoadContent(first.Task))] : ReadWindow(window);
+        var contents = ReadContents(window);
         lock (_lock)
         {
             // A task may have closed while its content was read; a closed task keeps none (a gold task never closes).
@@ -454,7 +461,37 @@ public sealed partial class CampaignQueue
         return contents[0].Content;
     }
 
-    private List<(TaskState State, TaskContent Content)> ReadWindow(List<TaskState> window)
+    private List<(TaskState State, TaskContent Content)> ReadContents(List<TaskState> window)
+    {
+        var (prompts, completions) = window.Count > 1 && IdsAscend(window) ? ReadRange(window) : ([], []);
+        // Scattered tasks (a priority order, or records of older stores), and any a range did not reach, by their ids.
+        var unread = window.Where(s => !Holds(s.Task, prompts, completions)).ToList();
+        if (unread.Count > 0)
+        {
+            foreach (var prompt in _collections.Prompts.GetMany(unread.Select(s => s.Task.PromptId))) prompts[prompt.Id] = prompt;
+            foreach (var completion in _collections.Completions.GetMany(unread.SelectMany(s => s.Task.CompletionIds))) completions[completion.Id] = completion;
+        }
+        var contents = new List<(TaskState, TaskContent)>(window.Count);
+        foreach (var state in window)
+        {
+            var task = state.Task;
+            if (Holds(task, prompts, completions))
+                contents.Add((state, new TaskContent(prompts[task.PromptId], task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
+            // Only the task being offered fails for a missing record; a task read ahead is read again when its turn comes.
+            else if (state == window[0])
+                throw new InvalidDataException($"task '{task.Id}' lacks its prompt or a completion ({task.PromptId}, {string.Join(", ", task.CompletionIds)})");
+        }
+        return contents;
+    }
+
+    private static bool Holds(AnnotationTask task, Dictionary<string, Prompt> prompts, Dictionary<string, Completion> completions) =>
+        prompts.ContainsKey(task.PromptId) && task.CompletionIds.All(completions.ContainsKey);
+
+    /// <summary>
+    /// Tasks queued in import order have their records side by side in the id index (<see cref="SortableId"/>): one
+    /// range per collection reads them for less than a lookup per id.
+    /// </summary>
+    private (Dictionary<string, Prompt>, Dictionary<string, Completion>) ReadRange(List<TaskState> window)
     {
         var (head, tail) = (window[0].Task, window[^1].Task);
         // Records of other imports made at the same time may lie in between; the limit bounds what they cost.
@@ -462,39 +499,25 @@ public sealed partial class CampaignQueue
         var completions = _collections.Completions
             .Range(head.CompletionIds[0], tail.CompletionIds[^1], limit: 4 * window.Sum(t => t.Task.CompletionIds.Count))
             .ToDictionary(c => c.Id);
-        var contents = new List<(TaskState, TaskContent)>();
-        foreach (var state in window)
-        {
-            var task = state.Task;
-            if (prompts.TryGetValue(task.PromptId, out var prompt) && task.CompletionIds.All(completions.ContainsKey))
-                contents.Add((state, new TaskContent(prompt, task.CompletionIds.ToDictionary(id => id, id => Shown(completions[id])))));
-            else if (state == window[0])
-                contents.Add((state, LoadContent(task)));
-        }
-        return contents;
+        return (prompts, completions);
     }
 
-    /// <summary>Whether <paramref name="next"/>'s prompt and completions were all made after <paramref name="previous"/>'s, in order.</summary>
-    private static bool IdsFollow(AnnotationTask previous, AnnotationTask next)
+    /// <summary>Whether each task's prompt and completions were all made after the previous task's, in order.</summary>
+    private static bool IdsAscend(List<TaskState> window)
     {
-        if (previous.CompletionIds.Count == 0 || next.CompletionIds.Count == 0) return false;
-        if (string.CompareOrdinal(next.PromptId, previous.PromptId) <= 0) return false;
-        string last = previous.CompletionIds[^1];
-        foreach (var id in next.CompletionIds)
+        if (window.Any(s => s.Task.CompletionIds.Count == 0)) return false;
+        for (int i = 1; i < window.Count; i++)
         {
-            if (string.CompareOrdinal(id, last) <= 0) return false;
-            last = id;
+            var (previous, next) = (window[i - 1].Task, window[i].Task);
+            if (string.CompareOrdinal(next.PromptId, previous.PromptId) <= 0) return false;
+            string last = previous.CompletionIds[^1];
+            foreach (var id in next.CompletionIds)
+            {
+                if (string.CompareOrdinal(id, last) <= 0) return false;
+                last = id;
+            }
         }
         return true;
-    }
-
-    private TaskContent LoadContent(AnnotationTask task)
-    {
-        var prompt = _collections.Prompts.Get(task.PromptId) ?? throw new InvalidDataException($"prompt '{task.PromptId}' is missing");
-        var completions = task.CompletionIds
-            .Select(id => _collections.Completions.Get(id) ?? throw new InvalidDataException($"completion '{id}' is missing"))
-            .ToDictionary(c => c.Id, Shown);
-        return new TaskContent(prompt, completions);
     }
 
     private static ShownCompletion Shown(Completion completion) => new(completion.Id, completion.Text, completion.Messages);
