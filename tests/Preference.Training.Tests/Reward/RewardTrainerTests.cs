@@ -105,6 +105,25 @@ public class RewardTrainerTests
     }
 
     [Fact]
+    public void With_metric_for_best_model_loss_the_kept_step_is_the_lowest_validation_loss()
+    {
+        using var dir = new TempDirectory();
+        var train = SyntheticPreferences.AppleWins(64, seed: 1);
+        var validation = SyntheticPreferences.AppleWins(16, seed: 99);
+        var config = SyntheticPreferences.TinyConfig() with { EvalSteps = 2, LoggingSteps = 1, MetricForBestModel = BestModelMetric.Loss };
+        using var model = RewardModelFactory.Create(config, train, dir.File("tokenizer"), torch.CPU);
+        var result = SyntheticPreferences.Train(config, model, train, validation, dir.File("run"));
+
+        var evaluations = JsonlMetricsSink.Read(dir.File("run/metrics.jsonl")).Where(r => r.TryGetProperty("eval/loss", out _))
+            .Select(r => (Step: r.GetProperty("step").GetInt64(), Loss: r.GetProperty("eval/loss").GetDouble(), Accuracy: r.GetProperty("eval/accuracy").GetDouble()))
+            .ToList();
+        var best = evaluations.First(e => e.Loss == evaluations.Min(x => x.Loss));
+        Assert.Equal(best.Step, result.BestStep);
+        Assert.Equal(best.Loss, result.ValidationLoss, 6);
+        Assert.Equal(best.Accuracy, result.ValidationAccuracy, 6);
+    }
+
+    [Fact]
     public void Resume_after_a_stop_gives_identical_losses_and_a_used_directory_is_refused()
     {
         using var dir = new TempDirectory();

@@ -16,7 +16,7 @@ public sealed record RewardConfig : TrainingArguments, IValidatedConfig
     public RewardConfig()
     {
         // A few thousand pairs overfit a transformer quickly: a high peak rate for a small trunk, strong weight decay,
-        // cosine decay after a 10% warm-up; several epochs with early stopping on validation accuracy decide when to stop.
+        // cosine decay after a 10% warm-up; several epochs with early stopping on a validation metric decide when to stop.
         Optimizer = new OptimizerConfig { LearningRate = 1e-3, WeightDecay = 0.1, WarmupRatio = 0.1, Schedule = LearningRateScheduleKind.Cosine };
         NumTrainEpochs = 4;
         PerDeviceTrainBatchSize = 16;
@@ -24,6 +24,12 @@ public sealed record RewardConfig : TrainingArguments, IValidatedConfig
         EarlyStoppingPatience = 4;
         Seed = 1;
     }
+
+    /// <summary>
+    /// Validation metric that picks the kept step (final/ = best/) and drives early stopping: accuracy (higher is better,
+    /// the default) or loss (lower is better).
+    /// </summary>
+    public BestModelMetric MetricForBestModel { get; init; } = BestModelMetric.Accuracy;
 
     /// <summary>Preference file to train on (TRL JSONL, HH-RLHF, prompt/completions with ranking, qa-feedback JSON). Required.</summary>
     public string? TrainFile { get; init; }

@@ -40,7 +40,7 @@ public sealed class RewardTrainer(
         {
             Steps = outcome.Steps,
             BestStep = outcome.BestStep,
-            ValidationAccuracy = kept.Objective,
+            ValidationAccuracy = kept.Metrics["accuracy"],
             ValidationLoss = kept.Metrics["loss"],
             StoppedEarly = outcome.StoppedEarly,
             TruncatedTrainPairs = stage.TruncatedTrainPairs,
@@ -59,7 +59,7 @@ public sealed class RewardTrainer(
         public int TrainExamples => train.Count;
         public string InputFingerprint { get; } = Fingerprint(config, train, validation);
         public double FlopsPerToken { get; } = ModelFlops.TrainingPerToken(model.Network.Trunk, config.MaxLength);
-        public bool HigherIsBetter => true;
+        public bool HigherIsBetter => config.MetricForBestModel == BestModelMetric.Accuracy;
         public int TruncatedTrainPairs { get; } = train.Count(p => p.Truncated);
 
         /// <summary>The validation of the model the final export holds (the best step's), once the run has finished.</summary>
@@ -137,7 +137,9 @@ public sealed class RewardTrainer(
                 }
             }
             double accuracy = strict == 0 ? 0 : correct / strict;
-            return new EvaluationOutcome(accuracy, new Dictionary<string, double> { ["loss"] = lossSum / Math.Max(1e-9, weightSum), ["accuracy"] = accuracy });
+            double meanLoss = lossSum / Math.Max(1e-9, weightSum);
+            double objective = config.MetricForBestModel == BestModelMetric.Accuracy ? accuracy : meanLoss;
+            return new EvaluationOutcome(objective, new Dictionary<string, double> { ["loss"] = meanLoss, ["accuracy"] = accuracy });
         }
 
         EvaluationOutcome? ITrainingStage.Evaluate(CancellationToken cancellationToken) => Evaluate(cancellationToken);
@@ -155,7 +157,7 @@ public sealed class RewardTrainer(
             model.Statistics = RewardStatistics.Of(model.Score(reference, config.PerDeviceEvalBatchSize, cancellationToken), "train completions");
             return new Dictionary<string, double>
             {
-                ["final/eval_accuracy"] = Kept.Objective,
+                ["final/eval_accuracy"] = Kept.Metrics["accuracy"],
                 ["final/eval_loss"] = Kept.Metrics["loss"],
                 ["final/reward_mean"] = model.Statistics.Mean,
                 ["final/reward_std"] = model.Statistics.Std,
