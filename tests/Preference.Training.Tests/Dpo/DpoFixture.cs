@@ -1,36 +1,20 @@
-using System.Text.Json;
 using Preference.Models;
 using Preference.Training.Common;
 using Preference.Training.Dpo;
+using Preference.Training.Tests.Common;
 using TorchSharp;
 
 namespace Preference.Training.Tests.Dpo;
 
 /// <summary>
-/// A temp folder, a synthetic preference the base model does not hold (after "X saw a Y." the story should say the Y
+/// A synthetic preference the base model does not hold (after "X saw a Y." the story should say the Y
 /// is red, not blue), and the bundled stories260K as policy and reference.
 /// </summary>
-sealed class DpoFixture : IDisposable
+sealed class DpoFixture() : StoryTaskFixture("pref-dpo-")
 {
-    static readonly string[] Names = ["Tim", "Lily", "Sam", "Mia", "Ben", "Sue", "Max", "Anna", "Tom", "Lucy"];
-    static readonly string[] Things = ["ball", "cat", "dog", "tree", "cake", "boat", "bird", "car"];
-
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("pref-dpo-").FullName;
-
-    public string Path(string name) => System.IO.Path.Combine(Directory, name);
-
     /// <summary>TRL standard rows: the same sentence with "red" chosen over "blue".</summary>
-    public string WritePairs(int rows = 40, string name = "pairs.jsonl")
-    {
-        var lines = Enumerable.Range(0, rows).Select(i =>
-        {
-            string who = Names[i % Names.Length], what = Things[i / Names.Length % Things.Length];
-            return JsonSerializer.Serialize(new { prompt = $"{who} saw a {what}.", chosen = $"{who} said: the {what} is red.", rejected = $"{who} said: the {what} is blue." });
-        });
-        var path = Path(name);
-        File.WriteAllLines(path, lines);
-        return path;
-    }
+    public string WritePairs(int rows = 40, string name = "pairs.jsonl") =>
+        WriteRows(rows, name, (who, what) => new { prompt = $"{who} saw a {what}.", chosen = $"{who} said: the {what} is red.", rejected = $"{who} said: the {what} is blue." });
 
     public static DpoConfig Config(string trainFile) => new()
     {
@@ -57,16 +41,5 @@ sealed class DpoFixture : IDisposable
         var run = new RunDirectory(Path(runName));
         var trainer = new DpoTrainer(config, bundle.Model, bundle.Tokenizer, data, run, reference?.Model);
         return (await trainer.TrainAsync(resume, progress, cancellationToken), run);
-    }
-
-    public static IReadOnlyList<(long Step, double Value)> Metric(RunDirectory run, string name) =>
-        JsonlMetricsSink.Read(run.MetricsFile)
-            .Where(row => row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number)
-            .Select(row => (row.GetProperty("step").GetInt64(), row.GetProperty(name).GetDouble()))
-            .ToList();
-
-    public void Dispose()
-    {
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }

@@ -1,36 +1,20 @@
-using System.Text.Json;
 using Preference.Models;
 using Preference.Training.Common;
 using Preference.Training.Sft;
+using Preference.Training.Tests.Common;
 using TorchSharp;
 
 namespace Preference.Training.Tests.Sft;
 
-/// <summary>A temp run folder, a small prompt/completion task on TinyStories vocabulary, and the bundled stories260K.</summary>
-sealed class SftFixture : IDisposable
+/// <summary>A small prompt/completion task on TinyStories vocabulary, and the bundled stories260K.</summary>
+sealed class SftFixture() : StoryTaskFixture("pref-sft-")
 {
-    static readonly string[] Names = ["Tim", "Lily", "Sam", "Mia", "Ben", "Sue", "Max", "Anna", "Tom", "Lucy"];
-    static readonly string[] Things = ["ball", "cat", "dog", "tree", "cake", "boat", "bird", "car"];
-
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("pref-sft-").FullName;
-
-    public string Path(string name) => System.IO.Path.Combine(Directory, name);
-
     /// <summary>
     /// A task the base model does not know: after "X saw a Y." comes the fixed answer " X said: the Y is red." —
     /// learnable in a few dozen steps, and measurable on held-out rows.
     /// </summary>
-    public string WriteTask(int rows = 48, string name = "train.jsonl")
-    {
-        var lines = Enumerable.Range(0, rows).Select(i =>
-        {
-            string who = Names[i % Names.Length], what = Things[i / Names.Length % Things.Length];
-            return JsonSerializer.Serialize(new { prompt = $"{who} saw a {what}.", completion = $" {who} said: the {what} is red." });
-        });
-        var path = Path(name);
-        File.WriteAllLines(path, lines);
-        return path;
-    }
+    public string WriteTask(int rows = 48, string name = "train.jsonl") =>
+        WriteRows(rows, name, (who, what) => new { prompt = $"{who} saw a {what}.", completion = $" {who} said: the {what} is red." });
 
     public static SftConfig Config(string trainFile) => new()
     {
@@ -62,16 +46,5 @@ sealed class SftFixture : IDisposable
         var result = await trainer.TrainAsync(resume, progress, cancellationToken);
         inspectTrained?.Invoke(bundle.Model);
         return (result, run);
-    }
-
-    public static IReadOnlyList<(long Step, double Value)> Metric(RunDirectory run, string name) =>
-        JsonlMetricsSink.Read(run.MetricsFile)
-            .Where(row => row.TryGetProperty(name, out _))
-            .Select(row => (row.GetProperty("step").GetInt64(), row.GetProperty(name).GetDouble()))
-            .ToList();
-
-    public void Dispose()
-    {
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }
